@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * quadrant: one binary, one command line, several views of one engine.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "debugger/options.h"
+#include "debugger/run.h"
+
+int main(int argc, char **argv)
+{
+	struct quadrant_opts o = { .command = NULL };
+	int ret;
+
+	if (argc < 2) {
+		options_usage(stderr);
+		return QSTATUS_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		options_usage(stdout);
+		return 0;
+	}
+	o.command = argv[1];
+	if (strcmp(o.command, "run") && strcmp(o.command, "debug") &&
+	    strcmp(o.command, "tui")) {
+		fprintf(stderr, "quadrant: unknown command '%s' (run, debug or "
+			"tui)\nTry 'quadrant --help'.\n", o.command);
+		return QSTATUS_USAGE;
+	}
+	ret = options_parse(&o, argc - 2, argv + 2);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	if (!strcmp(o.command, "run"))
+		return cmd_run(&o);
+	fprintf(stderr, "quadrant: '%s' is not built yet; use 'quadrant run'\n",
+		o.command);
+	return QSTATUS_USAGE;
+}
