@@ -42,6 +42,16 @@ struct vcpu_exit {
 
 struct vcpu;
 
+/* One register as the tools show it (and GDB numbers it). */
+struct vcpu_reg_desc {
+	const char *name;	/* "rax", "cr3", "x0", "ttbr0_el1" */
+	uint8_t bits;		/* 16, 32, 64 */
+	uint8_t group;		/* enum vcpu_reg_group */
+};
+
+enum vcpu_reg_group { VCPU_REG_GPR, VCPU_REG_PC, VCPU_REG_FLAGS,
+		      VCPU_REG_SEG, VCPU_REG_CTRL, VCPU_REG_SYS };
+
 /*
  * One architecture's CPU, as the hypervisor and tools see it.
  * Register numbers are the architecture's GDB numbering.
@@ -59,15 +69,74 @@ struct vcpu_ops {
 	 */
 	int (*translate)(struct vcpu *vcpu, gva_t gva, uint32_t access,
 			 struct walk_record *rec);
+	/*
+	 * The register file for the tools: a fixed table (index = GDB
+	 * register number), and get/set by index. Return 0 or -EINVAL.
+	 * set_reg of a control register takes effect as the architecture
+	 * says (a CR3 write flushes the TLB).
+	 */
+	const struct vcpu_reg_desc *(*reg_table)(struct vcpu *vcpu,
+						 unsigned int *count);
+	int (*get_reg)(struct vcpu *vcpu, unsigned int idx, uint64_t *val);
+	int (*set_reg)(struct vcpu *vcpu, unsigned int idx, uint64_t val);
+	/*
+	 * Disassemble one instruction at @gva (peeking, no side effects).
+	 * Returns its length in bytes, or -EFAULT if unmapped.
+	 */
+	int (*disasm)(struct vcpu *vcpu, gva_t gva, char *buf, size_t size);
+	/*
+	 * Decode a control/system register bit by bit for the tools:
+	 * "cr0 = 0x80000011 [PG ET PE]". Returns snprintf's length, or
+	 * -EINVAL for a register without a decoding.
+	 */
+	int (*describe_reg)(struct vcpu *vcpu, unsigned int idx, char *buf,
+			    size_t size);
 	/* Flush the vCPU's TLB (the hypervisor changed its tables). */
 	void (*flush_tlb)(struct vcpu *vcpu);
 	void (*destroy)(struct vcpu *vcpu);
+};
+
+#define VCPU_MAX_BP 32
+#define VCPU_MAX_WP 8
+
+enum vcpu_wp_kind { VCPU_WP_READ = 1, VCPU_WP_WRITE = 2,
+		    VCPU_WP_ACCESS = 3 };
+
+enum vcpu_stop_cause { VCPU_STOP_NONE, VCPU_STOP_BREAKPOINT,
+		       VCPU_STOP_WATCHPOINT, VCPU_STOP_REQUEST };
+
+/*
+ * Debug state the tools arm and the CPU honours, without ever patching
+ * guest memory. Before executing an instruction whose pc is in bp[], the
+ * CPU stops (run returns VCPU_EXIT_STOP, stop_cause BREAKPOINT) unless
+ * skip_bp_at == pc, which it clears (so that continuing from a
+ * breakpoint executes it once). A data access overlapping a watchpoint
+ * (gva range, kind) completes and then stops the CPU after the
+ * instruction with stop_cause WATCHPOINT, stop_addr the accessed gva and
+ * stop_wp_kind the kind of access.
+ */
+struct vcpu_debug {
+	unsigned int nbp;
+	gva_t bp[VCPU_MAX_BP];
+	gva_t skip_bp_at;
+	bool skip_bp_valid;
+	unsigned int nwp;
+	struct {
+		gva_t gva;
+		uint64_t len;
+		uint8_t kind;	/* enum vcpu_wp_kind */
+	} wp[VCPU_MAX_WP];
+	/* Filled by the CPU when it stops for one of them. */
+	uint8_t stop_cause;	/* enum vcpu_stop_cause */
+	uint8_t stop_wp_kind;
+	gva_t stop_addr;
 };
 
 struct vcpu {
 	const struct vcpu_ops *ops;
 	struct vm *vm;
 	unsigned int id;
+	struct vcpu_debug dbg;
 };
 
 /* Where a guest console's bytes go (the tool decides). */
@@ -150,6 +219,16 @@ void *vm_gpa_to_hva(struct vm *vm, gpa_t gpa, uint64_t len);
 /* Copy to/from guest-physical RAM. Returns 0 or -EFAULT (not all RAM). */
 int vm_write_gpa(struct vm *vm, gpa_t gpa, const void *src, uint64_t len);
 int vm_read_gpa(struct vm *vm, gpa_t gpa, void *dst, uint64_t len);
+
+/*
+ * The tools' view of guest virtual memory: translate each page with
+ * vcpu_ops.translate (no side effects), then copy through the memslots.
+ * Returns the number of bytes done (less than @len if a page is not
+ * mapped or not RAM).
+ */
+size_t vcpu_read_gva(struct vcpu *vcpu, gva_t gva, void *dst, size_t len);
+size_t vcpu_write_gva(struct vcpu *vcpu, gva_t gva, const void *src,
+		      size_t len);
 
 #define vm_emit(vm, kind, level, a0, a1, a2, a3) \
 	event_emit(&(vm)->events, (kind), (level), (a0), (a1), (a2), (a3))
