@@ -1,0 +1,77 @@
+#!/bin/sh
+# make bench: Quadrant against QEMU TCG on the same guest images, in the
+# same run. Speed is reported here, never asserted in tests.
+#
+#   MIPS     instructions retired (Quadrant's --stats count; the same
+#            image runs the same instructions under QEMU) divided by the
+#            wall time, less each program's start-up cost (measured on
+#            hello32, which retires next to nothing)
+#   ns/touch wall time of the page-touch guest divided by its touches
+#            (the guest prints "touches N")
+#   ratio    Quadrant's rate / QEMU's rate (> 1: Quadrant is faster)
+set -u
+REPS=${BENCH_REPS:-3}
+G=guests/build/x86
+Q=./quadrant
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+now() { date +%s.%N; }
+
+# best_time CMD...: the fastest of REPS runs, in seconds.
+best_time() {
+	best=""
+	i=0
+	while [ $i -lt "$REPS" ]; do
+		t0=$(now)
+		"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+		t1=$(now)
+		t=$(echo "$t1 - $t0" | bc -l)
+		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then
+			best=$t
+		fi
+		i=$((i + 1))
+	done
+	echo "$best"
+}
+
+icount() { # IMAGE [quadrant options]: instructions the image retires
+	img=$1; shift
+	$Q run --stats "$@" "$img" 2>&1 >/dev/null | awk '$1 == "instructions" { print $2 }'
+}
+
+for img in hello32 loop32 compute32 compute64 pagetouch64; do
+	if [ ! -f "$G/$img.elf" ]; then
+		echo "bench: $G/$img.elf is missing (make guests)" >&2
+		exit 1
+	fi
+done
+command -v qemu-system-x86_64 >/dev/null || { echo "bench: qemu-system-x86_64 missing (make deps)" >&2; exit 1; }
+command -v bc >/dev/null || { echo "bench: bc missing" >&2; exit 1; }
+
+q0=$(best_time $Q run $G/hello32.elf)
+e0=$(best_time tests/guests/qemu-run.sh $G/hello32.elf)
+printf 'start-up: quadrant %.3fs, qemu %.3fs (subtracted below)\n\n' "$q0" "$e0"
+printf '%-28s %14s %14s %10s\n' "benchmark" "quadrant" "qemu-tcg" "ratio"
+
+for img in loop32 compute32 compute64; do
+	n=$(icount $G/$img.elf)
+	tq=$(best_time $Q run $G/$img.elf)
+	te=$(best_time tests/guests/qemu-run.sh $G/$img.elf)
+	mq=$(echo "$n / ($tq - $q0) / 1000000" | bc -l)
+	me=$(echo "$n / ($te - $e0) / 1000000" | bc -l)
+	printf '%-28s %9.1f MIPS %9.1f MIPS %9.2fx\n' "$img ($n insns)" "$mq" "$me" \
+		"$(echo "$mq / $me" | bc -l)"
+done
+
+for mmu in tdp; do
+	img=pagetouch64
+	touches=$($Q run $G/$img.elf 2>/dev/null | awk '$1 == "touches" { print $2 }')
+	[ -n "$touches" ] || { echo "bench: $img does not print 'touches N'" >&2; exit 1; }
+	tq=$(best_time $Q run --mmu $mmu $G/$img.elf)
+	te=$(best_time tests/guests/qemu-run.sh $G/$img.elf)
+	nq=$(echo "($tq - $q0) * 1000000000 / $touches" | bc -l)
+	ne=$(echo "($te - $e0) * 1000000000 / $touches" | bc -l)
+	printf '%-28s %8.1f ns/tch %8.1f ns/tch %9.2fx\n' "$img --mmu $mmu" "$nq" "$ne" \
+		"$(echo "$ne / $nq" | bc -l)"
+done
