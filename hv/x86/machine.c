@@ -51,9 +51,10 @@ static void x86_destroy(struct machine *m)
 {
 	struct x86_machine *xm = to_x86(m);
 
-	vm_destroy(&m->vm);	/* destroys the vCPU */
+	/* The TDP tables live in the arena: free them before it goes. */
 	if (xm->tdp)
 		tdp_mmu_destroy(xm->tdp);
+	vm_destroy(&m->vm);	/* destroys the vCPU, then the arena */
 	free(xm);
 }
 

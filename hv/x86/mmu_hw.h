@@ -59,10 +59,24 @@ enum x86_xlate_result {
 struct x86_xlate {
 	gpa_t gpa;		/* the byte's gpa */
 	hpa_t hpa;		/* the byte's hpa (OK only) */
-	uint32_t perms;		/* enum walk_perm of the final mapping */
+	uint32_t perms;		/* enum walk_perm of the final mapping: the
+				   guest's rights (R W U X, G D A of the
+				   leaf), with W and X removed where the EPT
+				   denies them, so a TLB never caches more
+				   than both allow */
 	uint8_t page_shift;	/* guest mapping size */
 	uint32_t pferr;		/* on X86_XLATE_PF */
+	uint32_t flags;		/* X86_XLATE_F_* */
 };
+
+/*
+ * X86_XLATE_F_TRACKED: the page is write-tracked by the hypervisor (a
+ * guest page table under the shadow MMU). The CPU performs the write to
+ * out->hpa itself, as KVM's emulator would, then calls
+ * hooks->track_write with the gpa and the bytes written; it never caches
+ * a writable TLB entry for such a page.
+ */
+#define X86_XLATE_F_TRACKED (1u << 0)
 
 /* The hypervisor's side of an exit taken during a walk. */
 struct x86_mmu_hooks {
@@ -74,11 +88,51 @@ struct x86_mmu_hooks {
 	 * -errno to stop the VM.
 	 */
 	int (*ept_violation)(void *opaque, gpa_t gpa, uint64_t qual, gva_t gva);
+
+	/*
+	 * Shadow paging (hw->shadow): the hardware walk of the shadow
+	 * tables missed or faulted for @gva with @pferr (as a #PF error
+	 * code). The hypervisor walks the guest's tables and either fixes
+	 * the shadow tables (return 0: the walk retries), or asks for a
+	 * guest #PF (return X86_XLATE_PF with *@inject_pferr set; CR2 is
+	 * @gva), or asks for an emulated write to a write-tracked guest
+	 * page table (return 0 after making the SPTE read-only and
+	 * setting *@flags |= X86_XLATE_F_TRACKED: the walk then succeeds
+	 * for writes and reports the flag), or -errno to stop the VM.
+	 */
+	int (*shadow_page_fault)(void *opaque, gva_t gva, uint32_t pferr,
+				 uint32_t *inject_pferr, uint32_t *flags);
+
+	/* The CPU wrote @len bytes at @gpa of a tracked page (see above). */
+	void (*track_write)(void *opaque, gpa_t gpa, const void *bytes,
+			    unsigned int len);
+
+	/*
+	 * The guest changed a paging register: @reg is 0, 3 or 4 for CR0,
+	 * CR3, CR4, or X86_REG_EFER for EFER. Called after the write took
+	 * effect, before the next instruction (kvm_mmu_new_pgd /
+	 * kvm_mmu_reset_context). The CPU flushes its own TLB first as
+	 * the architecture says.
+	 */
+	void (*paging_changed)(void *opaque, int reg, uint64_t old,
+			       uint64_t val);
+
+	/* The guest executed INVLPG @gva (kvm_mmu_invlpg). */
+	void (*invlpg)(void *opaque, gva_t gva);
 };
+
+#define X86_REG_EFER 0x80
 
 struct x86_mmu_hw {
 	struct vm *vm;
 	bool tdp;			/* EPT enabled */
+	bool shadow;			/* shadow paging: the hardware walks
+					   the shadow tables at shadow_root
+					   (hpa) in shadow_levels-level
+					   format (3: PAE, 4: 4-level),
+					   never the guest's */
+	hpa_t shadow_root;
+	unsigned int shadow_levels;
 	hpa_t ept_root;			/* EPTP: root table hpa */
 	unsigned int ept_levels;	/* 4 */
 	const struct x86_mmu_hooks *hooks;
@@ -95,5 +149,15 @@ struct x86_mmu_hw {
 int x86_hw_translate(struct x86_mmu_hw *hw, const struct x86_paging_ctx *ctx,
 		     gva_t gva, uint32_t access, struct x86_xlate *out,
 		     struct walk_record *rec);
+
+/*
+ * The architectural rights check of a walk (U/S, R/W with CR0.WP, XD,
+ * SMEP, SMAP with EFLAGS.AC), for an access (flags above) to a page with
+ * @perms (enum walk_perm, as x86_xlate.perms). Returns 0 if allowed, or
+ * the #PF error code the walk would report. For a TLB that caches
+ * rights rather than per-access tags.
+ */
+uint32_t x86_hw_check_perms(const struct x86_paging_ctx *ctx, uint32_t perms,
+			    uint32_t access);
 
 #endif

@@ -204,8 +204,8 @@ int pt_dump(struct pt_table *pt, uint64_t addr, uint64_t size,
 	    pt_dump_line_fn fn, void *opaque);
 
 /*
- * The same into @buf (lines separated by '\n', NUL-terminated,
- * truncated to @size). Returns the length the whole dump needs (as
+ * The same into @buf (each line ended by '\n', NUL-terminated,
+ * truncated to @bufsize). Returns the length the whole dump needs (as
  * snprintf), so a caller can size a second try.
  */
 size_t pt_dump_buf(struct pt_table *pt, uint64_t addr, uint64_t size,

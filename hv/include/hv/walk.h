@@ -105,4 +105,15 @@ static inline struct walk_step *walk_record_push(struct walk_record *rec)
 const char *walk_table_name(enum walk_table t);
 const char *walk_result_name(enum walk_result r);
 
+/*
+ * The record as text for students (the CLI's `translate`, the TUI's
+ * walk pane): a header (what was walked, the access, how many memory
+ * references), one line per step with its entry, the decoded flags and
+ * the permissions so far, nested EPT / stage-2 steps indented under the
+ * step whose table address they translate (the final gpa's nested walk
+ * last), then the result or the fault and why. Lines end in '\n'.
+ * Returns the length snprintf would have written.
+ */
+int walk_record_format(const struct walk_record *rec, char *buf, size_t size);
+
 #endif
