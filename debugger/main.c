@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "debugger/debug.h"
 #include "debugger/options.h"
 #include "debugger/run.h"
 
@@ -34,6 +35,8 @@ int main(int argc, char **argv)
 		return ret < 0 ? 0 : ret;
 	if (!strcmp(o.command, "run"))
 		return cmd_run(&o);
+	if (!strcmp(o.command, "debug"))
+		return cmd_debug(&o);
 	fprintf(stderr, "quadrant: '%s' is not built yet; use 'quadrant run'\n",
 		o.command);
 	return QSTATUS_USAGE;
