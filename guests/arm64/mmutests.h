@@ -9,9 +9,12 @@
  * are written for any granule; the guests pick the levels.
  *
  * Every check that expects a fault says which fault, and the handler
- * (mmutests.c) records ESR_EL1, FAR_EL1, ELR_EL1 and the vector, then
+ * (mt_core.c) records ESR_EL1, FAR_EL1, ELR_EL1 and the vector, then
  * repairs, skips or returns as the check asked. A fault no check
- * expected ends the run with FAIL.
+ * expected ends the run with FAIL. The checks live in mt_faults.c
+ * (demand paging, access flag, permission), mt_exec.c (EL0, execute
+ * permissions), mt_tlb.c (remap, split, ASIDs) and mt_space.c (TTBR1,
+ * VAs out of range, malformed descriptors).
  */
 #ifndef MMUTESTS_H
 #define MMUTESTS_H
@@ -71,13 +74,15 @@ void mt_split(uint64_t win, unsigned level);
  * not use). */
 void mt_asid(uint64_t win, unsigned asid_b);
 
-/* TTBR1: RAM aliased at hi with a block of block_level; load, store,
- * execute through the alias, a fault in the TTBR1 half. */
+/* TTBR1: the RAM around the image aliased at hi with one block of
+ * block_level (which must cover the image); load, store, execute
+ * through the alias, a fault in the TTBR1 half. */
 void mt_ttbr1(uint64_t hi, unsigned block_level);
 
-/* An access to va must take a translation fault at level (out of range
- * VAs, TTBR1 walks disabled by EPD1, ...). */
-void mt_bad_va(uint64_t va, unsigned level, const char *why);
+/* An access to va must take a translation fault without a walk (out of
+ * range VAs, TTBR1 walks disabled by EPD1): level 0, or the start level
+ * (the manual and implementations differ, see mt_space.c). */
+void mt_bad_va(uint64_t va, const char *why);
 
 /* Malformed descriptors: a level-3 descriptor with bits [1:0] = 01
  * (translation fault), an output address above the 40 bits of
