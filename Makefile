@@ -11,7 +11,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wvla
 CPPFLAGS += -Ihv/include -I. -D_GNU_SOURCE
-LDLIBS  := -lZydis -lZycore -lreadline -lncursesw -lm
+LDLIBS  := -lZydis -lZycore -lcapstone -lreadline -lncursesw -lm
 STD     := -std=gnu11
 
 B       := build

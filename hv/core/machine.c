@@ -12,6 +12,9 @@
 int x86_machine_create(struct machine **out, const uint8_t *image,
 		       size_t len, const struct machine_opts *opts, char *err,
 		       size_t errlen);
+int arm64_machine_create(struct machine **out, const uint8_t *image,
+			 size_t len, const struct machine_opts *opts,
+			 char *err, size_t errlen);
 
 #define EM_386 3
 #define EM_X86_64 62
@@ -25,12 +28,9 @@ int machine_create(struct machine **out, const uint8_t *image, size_t len,
 	*out = NULL;
 	if (len >= 20 && !memcmp(image, "\177ELF", 4)) {
 		em = image[18] | image[19] << 8;
-		if (em == EM_AARCH64) {
-			snprintf(err, errlen,
-				 "this is an arm64 image; the arm64 machine "
-				 "is not built yet");
-			return -ENOTSUP;
-		}
+		if (em == EM_AARCH64)
+			return arm64_machine_create(out, image, len, opts, err,
+						    errlen);
 		if (em != EM_386 && em != EM_X86_64) {
 			snprintf(err, errlen,
 				 "ELF machine %u is neither x86 nor arm64", em);
