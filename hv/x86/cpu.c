@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The x86 vCPU: creation, reset, the budgeted run loop and vcpu_ops.
+ *
+ * One step of the loop (TinyEMU style, a fixed budget per call):
+ *   1. linear rip = CS.base + rip; look its page up in the TLB's fetch
+ *      tags (x86_fetch_page on a miss: a walk, maybe a #PF);
+ *   2. the host address of the first byte keys the decoded-instruction
+ *      cache; a miss runs Zydis (decode.c);
+ *   3. rip moves past the instruction, the handler runs; a fault
+ *      longjmps back here, rip returns to the instruction and the
+ *      exception is delivered through the IDT (except.c);
+ *   4. icount++, then a device's stop request ends the slice.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <hv/x86/interp.h>
+
+/* Decode the instruction at @gva (host @hva); decode.c. */
+const struct x86_insn *x86_decode(struct x86_cpu *cpu, uint64_t gva,
+				  const uint8_t *hva);
+int x86_decoder_init(struct x86_cpu *cpu);
+void x86_decoder_destroy(struct x86_cpu *cpu);
+
+_Noreturn void x86_raise(struct x86_cpu *cpu, int vec, uint32_t err,
+			 bool has_err)
+{
+	cpu->exc.vec = vec;
+	cpu->exc.err = err;
+	cpu->exc.has_err = has_err;
+	cpu->exc.stop = 0;
+	longjmp(cpu->jb, 1);
+}
+
+_Noreturn void x86_stop(struct x86_cpu *cpu, enum vcpu_exit_reason reason,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	cpu->exit->reason = reason;
+	cpu->exit->status = 0;
+	va_start(ap, fmt);
+	vsnprintf(cpu->exit->msg, sizeof(cpu->exit->msg), fmt, ap);
+	va_end(ap);
+	cpu->exc.stop = 1;
+	longjmp(cpu->jb, 1);
+}
+
+void x86_set_cpl(struct x86_cpu *cpu, unsigned int cpl)
+{
+	cpu->cpl = cpl & 3;
+	cpu->tlbc = cpu->tlb[cpu->cpl == 3];
+}
+
+void x86_update_mode(struct x86_cpu *cpu)
+{
+	uint32_t a = cpu->seg[X86_CS].attr;
+
+	if ((cpu->efer & X86_EFER_LMA) && (a & X86_SEG_L))
+		cpu->mode = 64;
+	else
+		cpu->mode = (a & X86_SEG_DB) ? 32 : 16;
+}
+
+void x86_seg_flat(struct x86_seg *s, uint16_t sel, uint32_t attr)
+{
+	s->sel = sel;
+	s->base = 0;
+	s->limit = 0xffffffff;
+	s->attr = attr;
+}
+
+/* Power-on state, then the Multiboot entry state on top. */
+static void cpu_reset(struct x86_cpu *cpu)
+{
+	memset(cpu->gpr, 0, sizeof(cpu->gpr));
+	cpu->rip = 0xfff0;
+	x86_set_flags(cpu, X86_FL_FIXED);
+	for (int i = 0; i < 6; i++)
+		x86_seg_flat(&cpu->seg[i], 0, X86_SEG_P | X86_SEG_S | 0x3);
+	cpu->seg[X86_CS].attr = X86_SEG_P | X86_SEG_S | 0xb;
+	cpu->seg[X86_CS].limit = 0xffff;
+	x86_seg_flat(&cpu->ldtr, 0, X86_SEG_P | 0x2);
+	x86_seg_flat(&cpu->tr, 0, X86_SEG_P | 0xb);
+	cpu->ldtr.limit = cpu->tr.limit = 0xffff;
+	cpu->gdtr = (struct x86_dtr){ 0, 0xffff };
+	cpu->idtr = (struct x86_dtr){ 0, 0xffff };
+	cpu->cr0 = X86_CR0_ET | X86_CR0_CD | X86_CR0_NW;
+	cpu->cr2 = cpu->cr3 = cpu->cr4 = cpu->cr8 = 0;
+	cpu->efer = 0;
+	memset(cpu->dr, 0, sizeof(cpu->dr));
+	cpu->dr[6] = 0xffff0ff0;
+	cpu->dr[7] = 0x400;
+	cpu->kernel_gs_base = cpu->star = cpu->lstar = cpu->cstar = 0;
+	cpu->sfmask = cpu->sysenter_cs = cpu->sysenter_esp = 0;
+	cpu->sysenter_eip = 0;
+	cpu->pat = 0x0007040600070406ull;
+	cpu->apic_base = 0xfee00000 | BIT(11) | BIT(8);
+	cpu->misc_enable = 1;	/* fast strings */
+	cpu->tsc_offset = 0;
+	cpu->halted = false;
+	cpu->delivering = -1;
+	x86_set_cpl(cpu, 0);
+	x86_update_mode(cpu);
+	x86_tlb_flush(cpu, true);
+}
+
+void x86_cpu_reset_multiboot(struct x86_cpu *cpu, uint32_t entry,
+			     uint32_t mbi_gpa)
+{
+	const uint32_t code = X86_SEG_P | X86_SEG_S | X86_SEG_DB | X86_SEG_G | 0xb;
+	const uint32_t data = X86_SEG_P | X86_SEG_S | X86_SEG_DB | X86_SEG_G | 0x3;
+
+	cpu_reset(cpu);
+	cpu->cr0 = X86_CR0_PE | X86_CR0_ET;
+	/* Selectors as QEMU's multiboot loader leaves them: CS 0x08, data 0x10. */
+	x86_seg_flat(&cpu->seg[X86_CS], 0x08, code);
+	for (int i = 0; i < 6; i++)
+		if (i != X86_CS)
+			x86_seg_flat(&cpu->seg[i], 0x10, data);
+	cpu->gpr[X86_RAX] = 0x2badb002;
+	cpu->gpr[X86_RBX] = mbi_gpa;
+	cpu->rip = entry;
+	x86_set_flags(cpu, X86_FL_FIXED);
+	x86_update_mode(cpu);
+}
+
+struct x86_cpu *x86_cpu_create(struct vm *vm)
+{
+	struct x86_cpu *cpu = calloc(1, sizeof(*cpu));
+
+	if (!cpu)
+		return NULL;
+	cpu->vcpu.ops = &x86_vcpu_ops;
+	cpu->vcpu.vm = vm;
+	cpu->vcpu.id = 0;
+	cpu->vm = vm;
+	cpu->mmu.vm = vm;
+	cpu->mmu.ept_levels = 4;
+	cpu->icache = calloc(X86_ICACHE_SIZE, sizeof(*cpu->icache));
+	cpu->code_pages_n = vm->arena.size >> PAGE_SHIFT;
+	cpu->code_pages = calloc((cpu->code_pages_n + 7) / 8, 1);
+	if (!cpu->icache || !cpu->code_pages || x86_decoder_init(cpu)) {
+		free(cpu->icache);
+		free(cpu->code_pages);
+		free(cpu);
+		return NULL;
+	}
+	cpu_reset(cpu);
+	return cpu;
+}
+
+static struct x86_cpu *to_cpu(struct vcpu *vcpu)
+{
+	return (struct x86_cpu *)vcpu;
+}
+
+static void x86_destroy(struct vcpu *vcpu)
+{
+	struct x86_cpu *cpu = to_cpu(vcpu);
+
+	x86_decoder_destroy(cpu);
+	free(cpu->icache);
+	free(cpu->code_pages);
+	free(cpu);
+}
+
+/*
+ * Exception classes for the double-fault rule (SDM vol. 3A, table 6-5):
+ * benign, contributory (#DE #TS #NP #SS #GP), page fault.
+ */
+static int exc_class(int vec)
+{
+	switch (vec) {
+	case X86_DE: case X86_TS: case X86_NP: case X86_SSF: case X86_GP:
+		return 1;
+	case X86_PF:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A fault was raised (cpu->exc). Put rip back on the faulting
+ * instruction and deliver it; if it was raised while delivering another
+ * one, apply the #DF rules. Returns false on triple fault.
+ */
+static bool handle_exception(struct x86_cpu *cpu)
+{
+	int vec = cpu->exc.vec;
+	uint32_t err = cpu->exc.err;
+	bool has_err = cpu->exc.has_err;
+	int first = cpu->delivering;
+
+	cpu->rip = cpu->insn_rip;
+	if (first >= 0) {
+		int c1 = exc_class(first), c2 = exc_class(vec);
+
+		if (first == X86_DF) {
+			vm_emit(cpu->vm, EV_inj_exception, -1, 255, 0, 0,
+				cpu->rip);
+			return false;
+		}
+		if ((c1 == 1 && c2 == 1) || (c1 == 2 && c2 != 0)) {
+			vec = X86_DF;
+			err = 0;
+			has_err = true;
+		}
+		/* Faults raised while delivering carry EXT = 1. */
+		if (has_err && vec != X86_PF && vec != X86_DF && cpu->deliver_ext)
+			err |= 1;
+	}
+	cpu->delivering = vec;
+	cpu->deliver_ext = true;
+	x86_deliver(cpu, vec, err, has_err, false);
+	cpu->delivering = -1;
+	return true;
+}
+
+/*
+ * The hot loop, kept out of the function that calls setjmp so the
+ * compiler can hold cpu and vm in registers. Runs until icount reaches
+ * cpu->icount_end or something asks to stop; returns true if the slice
+ * ended early (halt or a device's stop request, already in *exit).
+ */
+static __attribute__((noinline)) bool run_loop(struct x86_cpu *cpu,
+					       struct vm *vm)
+{
+	while (vm->icount < cpu->icount_end) {
+		uint64_t rip = cpu->rip;
+		uint64_t gva = cpu->mode == 64 ? rip :
+			       (uint32_t)(rip + cpu->seg[X86_CS].base);
+		const struct x86_tlb_entry *e =
+			&cpu->tlbc[(gva >> PAGE_SHIFT) & (X86_TLB_SIZE - 1)];
+		const struct x86_insn *in;
+		const uint8_t *hva;
+
+		cpu->insn_rip = rip;
+		if (likely(e->tag_x == (gva & PAGE_MASK)))
+			hva = (const uint8_t *)(e->addend + gva);
+		else
+			hva = x86_fetch_page(cpu, gva);
+		in = &cpu->icache[(uintptr_t)hva & (X86_ICACHE_SIZE - 1)];
+		if (unlikely(in->key != (uintptr_t)hva || in->mode != cpu->mode))
+			in = x86_decode(cpu, gva, hva);
+		cpu->cur = in;
+		rip += in->len;
+		if (cpu->mode != 64)
+			rip = x86_ip_mask(cpu, rip);
+		cpu->rip = rip;
+		in->fn(cpu, in);
+		vm->icount++;
+		if (unlikely(vm->stop_requested | cpu->halted)) {
+			if (vm->stop_requested) {
+				vm->stop_requested = false;
+				*cpu->exit = vm->stop_exit;
+			} else {
+				cpu->exit->reason = VCPU_EXIT_HALT;
+				snprintf(cpu->exit->msg, sizeof(cpu->exit->msg),
+					 "hlt at rip %#llx",
+					 (unsigned long long)cpu->insn_rip);
+			}
+			return true;
+		}
+	}
+	return false;
+}
+
+static int x86_run(struct vcpu *vcpu, uint64_t budget, struct vcpu_exit *exit)
+{
+	struct x86_cpu *cpu = to_cpu(vcpu);
+	struct vm *vm = cpu->vm;
+
+	memset(exit, 0, sizeof(*exit));
+	exit->reason = VCPU_EXIT_BUDGET;
+	cpu->exit = exit;
+	cpu->icount_end = budget > UINT64_MAX - vm->icount ? UINT64_MAX
+							    : vm->icount + budget;
+	cpu->delivering = -1;
+	if (cpu->halted) {
+		exit->reason = VCPU_EXIT_HALT;
+		return 0;
+	}
+	if (setjmp(cpu->jb)) {
+		if (cpu->exc.stop) {
+			cpu->rip = cpu->insn_rip;
+			cpu->delivering = -1;
+			return 0;
+		}
+		vm_emit(vm, EV_inj_exception, -1, cpu->exc.vec, cpu->exc.err,
+			cpu->exc.has_err, cpu->insn_rip);
+		if (!handle_exception(cpu)) {
+			exit->reason = VCPU_EXIT_SHUTDOWN;
+			snprintf(exit->msg, sizeof(exit->msg),
+				 "triple fault at rip %#llx",
+				 (unsigned long long)cpu->rip);
+			cpu->delivering = -1;
+			return 0;
+		}
+		/* A delivery costs budget, so a fault storm still returns. */
+		if (cpu->icount_end > vm->icount)
+			cpu->icount_end--;
+	}
+	run_loop(cpu, vm);
+	return 0;
+}
+
+static uint64_t x86_get_pc(struct vcpu *vcpu)
+{
+	struct x86_cpu *cpu = to_cpu(vcpu);
+
+	return cpu->mode == 64 ? cpu->rip
+			       : (uint32_t)(cpu->rip + cpu->seg[X86_CS].base);
+}
+
+static int x86_translate(struct vcpu *vcpu, gva_t gva, uint32_t access,
+			 struct walk_record *rec)
+{
+	struct x86_cpu *cpu = to_cpu(vcpu);
+	struct x86_paging_ctx ctx;
+	struct x86_xlate out = { 0 };
+	int rc;
+
+	x86_paging_ctx(cpu, &ctx);
+	rc = x86_hw_translate(&cpu->mmu, &ctx, gva, access | X86_ACC_PEEK,
+			      &out, rec);
+	if (rc != X86_XLATE_OK)
+		return -EFAULT;
+	rec->out = out.gpa;
+	return 0;
+}
+
+static void x86_flush(struct vcpu *vcpu)
+{
+	x86_tlb_flush(to_cpu(vcpu), true);
+}
+
+const struct vcpu_ops x86_vcpu_ops = {
+	.name = "x86",
+	.run = x86_run,
+	.get_pc = x86_get_pc,
+	.translate = x86_translate,
+	.flush_tlb = x86_flush,
+	.destroy = x86_destroy,
+};

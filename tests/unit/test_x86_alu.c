@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The x86 interpreter's integer instructions: results and the six
+ * arithmetic flags at edge values, in 32- and 64-bit mode. Each test
+ * runs a few instructions that end in HLT; the bytes were assembled
+ * with GNU as (the source is the comment above each array).
+ */
+#include <criterion/criterion.h>
+
+#include "hv/x86/interp.h"
+#include "x86_test_machine.h"
+
+#define CF X86_FL_CF
+#define PF X86_FL_PF
+#define AF X86_FL_AF
+#define ZF X86_FL_ZF
+#define SF X86_FL_SF
+#define OF X86_FL_OF
+
+static struct x86_tm *tm;
+
+static void run32(const uint8_t *code, size_t len)
+{
+	tm = x86_tm_new(TM_PROT32);
+	x86_tm_code(tm, code, len);
+	cr_assert_eq(x86_tm_run(tm, 100000), VCPU_EXIT_HALT, "%s", tm->exit.msg);
+	cr_assert_eq(x86_tm_vector(tm), -1, "exception %d", x86_tm_vector(tm));
+}
+
+static void run64(const uint8_t *code, size_t len)
+{
+	tm = x86_tm_new(TM_LONG64);
+	x86_tm_code(tm, code, len);
+	cr_assert_eq(x86_tm_run(tm, 100000), VCPU_EXIT_HALT, "%s", tm->exit.msg);
+	cr_assert_eq(x86_tm_vector(tm), -1, "exception %d", x86_tm_vector(tm));
+}
+
+#define R(r) (tm->cpu->gpr[X86_##r])
+#define FLAGS() (x86_tm_flags(tm) & X86_FL_ARITH)
+
+static void fini(void)
+{
+	if (tm)
+		x86_tm_free(tm);
+	tm = NULL;
+}
+
+TestSuite(x86_alu, .fini = fini);
+
+/* mov eax, 0x7fffffff; add eax, 1; hlt */
+static const uint8_t add_of[] = {
+	0xb8, 0xff, 0xff, 0xff, 0x7f, 0x83, 0xc0, 0x01, 0xf4,
+};
+Test(x86_alu, add_overflow)
+{
+	run32(add_of, sizeof(add_of));
+	cr_assert_eq(R(RAX), 0x80000000);
+	cr_assert_eq(FLAGS(), PF | AF | SF | OF);
+}
+
+/* mov al, 0; sub al, 1; hlt */
+static const uint8_t sub_borrow[] = {
+	0xb0, 0x00, 0x2c, 0x01, 0xf4,
+};
+Test(x86_alu, sub_borrow)
+{
+	run32(sub_borrow, sizeof(sub_borrow));
+	cr_assert_eq(R(RAX) & 0xff, 0xff);
+	cr_assert_eq(FLAGS(), CF | PF | AF | SF);
+}
+
+/* stc; mov eax, 0xffffffff; adc eax, 0; hlt */
+static const uint8_t adc_carry[] = {
+	0xf9, 0xb8, 0xff, 0xff, 0xff, 0xff, 0x83, 0xd0, 0x00, 0xf4,
+};
+Test(x86_alu, adc_carry_in)
+{
+	run32(adc_carry, sizeof(adc_carry));
+	cr_assert_eq(R(RAX), 0);
+	cr_assert_eq(FLAGS(), CF | PF | AF | ZF);
+}
+
+/* stc; mov eax, 0; sbb eax, 0; hlt */
+static const uint8_t sbb_borrow[] = {
+	0xf9, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x83, 0xd8, 0x00, 0xf4,
+};
+Test(x86_alu, sbb_borrow_in)
+{
+	run32(sbb_borrow, sizeof(sbb_borrow));
+	cr_assert_eq(R(RAX), 0xffffffff);
+	cr_assert_eq(FLAGS(), CF | PF | AF | SF);
+}
+
+/* clc; mov eax, 0x80000000; sbb eax, 1; hlt */
+static const uint8_t sbb_of[] = {
+	0xf8, 0xb8, 0x00, 0x00, 0x00, 0x80, 0x83, 0xd8, 0x01, 0xf4,
+};
+Test(x86_alu, sbb_overflow)
+{
+	run32(sbb_of, sizeof(sbb_of));
+	cr_assert_eq(R(RAX), 0x7fffffff);
+	cr_assert_eq(FLAGS(), PF | AF | OF);
+}
+
+/* stc; mov eax, 0xffffffff; inc eax; hlt */
+static const uint8_t inc_cf[] = {
+	0xf9, 0xb8, 0xff, 0xff, 0xff, 0xff, 0x40, 0xf4,
+};
+Test(x86_alu, inc_keeps_cf)
+{
+	run32(inc_cf, sizeof(inc_cf));
+	cr_assert_eq(R(RAX), 0);
+	cr_assert_eq(FLAGS(), CF | PF | AF | ZF);
+}
+
+/* clc; mov rax, 0x8000000000000000; dec rax; hlt */
+static const uint8_t dec_of[] = {
+	0xf8, 0x48, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80,
+	0x48, 0xff, 0xc8, 0xf4,
+};
+Test(x86_alu, dec_overflow_64)
+{
+	run64(dec_of, sizeof(dec_of));
+	cr_assert_eq(R(RAX), 0x7fffffffffffffffull);
+	cr_assert_eq(FLAGS(), PF | AF | OF);
+}
+
+/* mov eax, 0x80000000; neg eax; hlt */
+static const uint8_t neg_min[] = {
+	0xb8, 0x00, 0x00, 0x00, 0x80, 0xf7, 0xd8, 0xf4,
+};
+Test(x86_alu, neg_min)
+{
+	run32(neg_min, sizeof(neg_min));
+	cr_assert_eq(R(RAX), 0x80000000);
+	cr_assert_eq(FLAGS(), CF | PF | SF | OF);
+}
+
+/* mov rax, -1; and rax, 0x80; or rbx, -1; xor rbx, rax; test bl, 0x7f; hlt */
+static const uint8_t logic[] = {
+	0x48, 0xc7, 0xc0, 0xff, 0xff, 0xff, 0xff, 0x48, 0x25, 0x80, 0x00,
+	0x00, 0x00, 0x48, 0x83, 0xcb, 0xff, 0x48, 0x31, 0xc3, 0xf6, 0xc3,
+	0x7f, 0xf4,
+};
+Test(x86_alu, logic_clears_cf_of)
+{
+	run64(logic, sizeof(logic));
+	cr_assert_eq(R(RAX), 0x80);
+	cr_assert_eq(R(RBX), ~0x80ull);
+	cr_assert_eq(FLAGS(), 0);	/* 0x7f: seven ones, PF clear */
+}
+
+/* mov eax, 0x80000001; shl eax, 1; hlt */
+static const uint8_t shl1[] = {
+	0xb8, 0x01, 0x00, 0x00, 0x80, 0xd1, 0xe0, 0xf4,
+};
+Test(x86_alu, shl_carry_overflow)
+{
+	run32(shl1, sizeof(shl1));
+	cr_assert_eq(R(RAX), 2);
+	cr_assert_eq(FLAGS(), CF | OF);
+}
+
+/* mov al, 0x81; shr al, 1; hlt */
+static const uint8_t shr1[] = {
+	0xb0, 0x81, 0xd0, 0xe8, 0xf4,
+};
+Test(x86_alu, shr_byte)
+{
+	run32(shr1, sizeof(shr1));
+	cr_assert_eq(R(RAX) & 0xff, 0x40);
+	cr_assert_eq(FLAGS(), CF | OF);
+}
+
+/* mov al, 0x81; sar al, 1; hlt */
+static const uint8_t sar1[] = {
+	0xb0, 0x81, 0xd0, 0xf8, 0xf4,
+};
+Test(x86_alu, sar_byte)
+{
+	run32(sar1, sizeof(sar1));
+	cr_assert_eq(R(RAX) & 0xff, 0xc0);
+	cr_assert_eq(FLAGS(), CF | SF | PF);
+}
+
+/* xor ebx, ebx; mov eax, 5; mov cl, 32; shl eax, cl; hlt */
+static const uint8_t shl0[] = {
+	0x31, 0xdb, 0xb8, 0x05, 0x00, 0x00, 0x00, 0xb1, 0x20, 0xd3, 0xe0,
+	0xf4,
+};
+Test(x86_alu, shift_count_masked_to_zero)
+{
+	run32(shl0, sizeof(shl0));
+	cr_assert_eq(R(RAX), 5);
+	cr_assert_eq(FLAGS(), ZF | PF);	/* untouched from the xor */
+}
+
+/* xor ebx, ebx; mov al, 0x81; rol al, 1; hlt */
+static const uint8_t rol1[] = {
+	0x31, 0xdb, 0xb0, 0x81, 0xd0, 0xc0, 0xf4,
+};
+Test(x86_alu, rol_only_cf_of)
+{
+	run32(rol1, sizeof(rol1));
+	cr_assert_eq(R(RAX) & 0xff, 0x03);
+	cr_assert_eq(FLAGS(), ZF | PF | CF | OF);
+}
+
+/* xor ebx, ebx; mov al, 0x01; ror al, 1; hlt */
+static const uint8_t ror1[] = {
+	0x31, 0xdb, 0xb0, 0x01, 0xd0, 0xc8, 0xf4,
+};
+Test(x86_alu, ror_byte)
+{
+	run32(ror1, sizeof(ror1));
+	cr_assert_eq(R(RAX) & 0xff, 0x80);
+	cr_assert_eq(FLAGS(), ZF | PF | CF | OF);
+}
+
+/* stc; mov al, 0x80; rcl al, 1; hlt */
+static const uint8_t rcl1[] = {
+	0xf9, 0xb0, 0x80, 0xd0, 0xd0, 0xf4,
+};
+Test(x86_alu, rcl_through_carry)
+{
+	run32(rcl1, sizeof(rcl1));
+	cr_assert_eq(R(RAX) & 0xff, 0x01);
+	cr_assert(FLAGS() & CF);
+	cr_assert(FLAGS() & OF);
+}
+
+/* stc; mov eax, 0x10; rcr eax, 3; hlt */
+static const uint8_t rcr3[] = {
+	0xf9, 0xb8, 0x10, 0x00, 0x00, 0x00, 0xc1, 0xd8, 0x03, 0xf4,
+};
+Test(x86_alu, rcr_multi)
+{
+	run32(rcr3, sizeof(rcr3));
+	/* 33-bit rotate of CF=1:0x10 right by 3: 0x20000002, CF = 0 */
+	cr_assert_eq(R(RAX), 0x20000002);
+	cr_assert_eq(FLAGS() & CF, 0);
+}
+
+/* mov eax, 0x12345678; mov edx, 0x9abcdef0; shld eax, edx, 8; hlt */
+static const uint8_t shld8[] = {
+	0xb8, 0x78, 0x56, 0x34, 0x12, 0xba, 0xf0, 0xde, 0xbc, 0x9a, 0x0f,
+	0xa4, 0xd0, 0x08, 0xf4,
+};
+Test(x86_alu, shld)
+{
+	run32(shld8, sizeof(shld8));
+	cr_assert_eq(R(RAX), 0x3456789a);
+	cr_assert_eq(FLAGS() & CF, 0);
+}
+
+/* mov eax, 0x12345678; mov edx, 0x9abcdef0; mov cl, 4; shrd eax, edx, cl; hlt */
+static const uint8_t shrd8[] = {
+	0xb8, 0x78, 0x56, 0x34, 0x12, 0xba, 0xf0, 0xde, 0xbc, 0x9a, 0xb1,
+	0x04, 0x0f, 0xad, 0xd0, 0xf4,
+};
+Test(x86_alu, shrd)
+{
+	run32(shrd8, sizeof(shrd8));
+	cr_assert_eq(R(RAX), 0x01234567);
+	cr_assert_eq(FLAGS() & CF, CF);
+}
+
+/* mov eax, 0x80000000; mov ecx, 4; mul ecx; hlt */
+static const uint8_t mul32[] = {
+	0xb8, 0x00, 0x00, 0x00, 0x80, 0xb9, 0x04, 0x00, 0x00, 0x00, 0xf7,
+	0xe1, 0xf4,
+};
+Test(x86_alu, mul_high_half)
+{
+	run32(mul32, sizeof(mul32));
+	cr_assert_eq(R(RAX), 0);
+	cr_assert_eq(R(RDX), 2);
+	cr_assert_eq(FLAGS() & (CF | OF), CF | OF);
+}
+
+/* mov al, 16; mov cl, 15; mul cl; hlt */
+static const uint8_t mul8[] = {
+	0xb0, 0x10, 0xb1, 0x0f, 0xf6, 0xe1, 0xf4,
+};
+Test(x86_alu, mul_byte_fits)
+{
+	run32(mul8, sizeof(mul8));
+	cr_assert_eq(R(RAX) & 0xffff, 240);
+	cr_assert_eq(FLAGS() & (CF | OF), 0);
+}
+
+/* mov rax, -2; mov rcx, 3; imul rcx; mov rbx, 0x4000000000000000; imul rbx, rbx, 4; hlt */
+static const uint8_t imul64[] = {
+	0x48, 0xc7, 0xc0, 0xfe, 0xff, 0xff, 0xff, 0x48, 0xc7, 0xc1, 0x03,
+	0x00, 0x00, 0x00, 0x48, 0xf7, 0xe9, 0x48, 0xbb, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x40, 0x48, 0x6b, 0xdb, 0x04, 0xf4,
+};
+Test(x86_alu, imul_forms)
+{
+	run64(imul64, sizeof(imul64));
+	cr_assert_eq(R(RAX), (uint64_t)-6);
+	cr_assert_eq(R(RDX), ~0ull);
+	cr_assert_eq(R(RBX), 0);
+	cr_assert_eq(FLAGS() & (CF | OF), CF | OF);
+}
+
+/* mov eax, -3; mov ecx, 7; imul eax, ecx; hlt */
+static const uint8_t imul2[] = {
+	0xb8, 0xfd, 0xff, 0xff, 0xff, 0xb9, 0x07, 0x00, 0x00, 0x00, 0x0f,
+	0xaf, 0xc1, 0xf4,
+};
+Test(x86_alu, imul_two_operand)
+{
+	run32(imul2, sizeof(imul2));
+	cr_assert_eq(R(RAX), (uint32_t)-21);
+	cr_assert_eq(FLAGS() & (CF | OF), 0);
+}
+
+/* xor edx, edx; mov eax, 100; mov ecx, 7; div ecx; hlt */
+static const uint8_t div32[] = {
+	0x31, 0xd2, 0xb8, 0x64, 0x00, 0x00, 0x00, 0xb9, 0x07, 0x00, 0x00,
+	0x00, 0xf7, 0xf1, 0xf4,
+};
+Test(x86_alu, div_unsigned)
+{
+	run32(div32, sizeof(div32));
+	cr_assert_eq(R(RAX), 14);
+	cr_assert_eq(R(RDX), 2);
+}
+
+/* mov rax, -7; cqo; mov rcx, 2; idiv rcx; hlt */
+static const uint8_t idiv64[] = {
+	0x48, 0xc7, 0xc0, 0xf9, 0xff, 0xff, 0xff, 0x48, 0x99, 0x48, 0xc7,
+	0xc1, 0x02, 0x00, 0x00, 0x00, 0x48, 0xf7, 0xf9, 0xf4,
+};
+Test(x86_alu, idiv_signed_64)
+{
+	run64(idiv64, sizeof(idiv64));
+	cr_assert_eq(R(RAX), (uint64_t)-3);
+	cr_assert_eq(R(RDX), (uint64_t)-1);
+}
+
+/* mov ax, 1000; mov cl, 7; div cl; hlt */
+static const uint8_t div8[] = {
+	0x66, 0xb8, 0xe8, 0x03, 0xb1, 0x07, 0xf6, 0xf1, 0xf4,
+};
+Test(x86_alu, div_byte)
+{
+	run32(div8, sizeof(div8));
+	cr_assert_eq(R(RAX) & 0xff, 142);
+	cr_assert_eq((R(RAX) >> 8) & 0xff, 6);
+}
+
+/* xor eax, eax; bts eax, 5; bt eax, 5; setc bl; mov ecx, 0xf0; bsf esi, ecx; bsr edi, ecx; btc eax, 0; hlt */
+static const uint8_t bits[] = {
+	0x31, 0xc0, 0x0f, 0xba, 0xe8, 0x05, 0x0f, 0xba, 0xe0, 0x05, 0x0f,
+	0x92, 0xc3, 0xb9, 0xf0, 0x00, 0x00, 0x00, 0x0f, 0xbc, 0xf1, 0x0f,
+	0xbd, 0xf9, 0x0f, 0xba, 0xf8, 0x00, 0xf4,
+};
+Test(x86_alu, bit_ops)
+{
+	run32(bits, sizeof(bits));
+	cr_assert_eq(R(RAX), 0x21);
+	cr_assert_eq(R(RBX) & 0xff, 1);
+	cr_assert_eq(R(RSI), 4);
+	cr_assert_eq(R(RDI), 7);
+	cr_assert_eq(FLAGS() & CF, 0);	/* bit 0 was clear */
+}
+
+/* mov dword ptr [0x300000], 0; mov ecx, 35; bts dword ptr [0x300000], ecx; mov ecx, -1; bts dword ptr [0x300004], ecx; hlt */
+static const uint8_t btmem[] = {
+	0xc7, 0x05, 0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x00, 0x00, 0xb9,
+	0x23, 0x00, 0x00, 0x00, 0x0f, 0xab, 0x0d, 0x00, 0x00, 0x30, 0x00,
+	0xb9, 0xff, 0xff, 0xff, 0xff, 0x0f, 0xab, 0x0d, 0x04, 0x00, 0x30,
+	0x00, 0xf4,
+};
+Test(x86_alu, bt_memory_bit_offset)
+{
+	run32(btmem, sizeof(btmem));
+	cr_assert_eq(x86_tm_get(tm, 0x300004, 4), 0x8);
+	cr_assert_eq(x86_tm_get(tm, 0x300000, 4), 0x80000000);
+}
+
+/* mov eax, 5; cmp eax, 7; setl bl; setb bh; mov ecx, 1; cmovge ecx, eax; mov edx, -1; cmp edx, 1; setg dl; seta dh; hlt */
+static const uint8_t cond[] = {
+	0xb8, 0x05, 0x00, 0x00, 0x00, 0x83, 0xf8, 0x07, 0x0f, 0x9c, 0xc3,
+	0x0f, 0x92, 0xc7, 0xb9, 0x01, 0x00, 0x00, 0x00, 0x0f, 0x4d, 0xc8,
+	0xba, 0xff, 0xff, 0xff, 0xff, 0x83, 0xfa, 0x01, 0x0f, 0x9f, 0xc2,
+	0x0f, 0x97, 0xc6, 0xf4,
+};
+Test(x86_alu, setcc_cmovcc)
+{
+	run32(cond, sizeof(cond));
+	cr_assert_eq(R(RBX) & 0xffff, 0x0101);
+	cr_assert_eq(R(RCX), 1);
+	cr_assert_eq(R(RDX) & 0xffff, 0x0100);
+}
+
+/* mov rcx, -1; xor eax, eax; cmovnz ecx, eax; hlt */
+static const uint8_t cmov64[] = {
+	0x48, 0xc7, 0xc1, 0xff, 0xff, 0xff, 0xff, 0x31, 0xc0, 0x0f, 0x45,
+	0xc8, 0xf4,
+};
+Test(x86_alu, cmov32_false_zero_extends)
+{
+	run64(cmov64, sizeof(cmov64));
+	cr_assert_eq(R(RCX), 0xffffffff);
+}
+
+/* mov eax, 0x80; movsx ebx, al; movzx ecx, al; mov edx, -5; movsxd rsi, edx; cdqe; mov eax, 0x8000; cwde; cdq; hlt */
+static const uint8_t ext[] = {
+	0xb8, 0x80, 0x00, 0x00, 0x00, 0x0f, 0xbe, 0xd8, 0x0f, 0xb6, 0xc8,
+	0xba, 0xfb, 0xff, 0xff, 0xff, 0x48, 0x63, 0xf2, 0x48, 0x98, 0xb8,
+	0x00, 0x80, 0x00, 0x00, 0x98, 0x99, 0xf4,
+};
+Test(x86_alu, extends)
+{
+	run64(ext, sizeof(ext));
+	cr_assert_eq(R(RBX), 0xffffff80);
+	cr_assert_eq(R(RCX), 0x80);
+	cr_assert_eq(R(RSI), (uint64_t)-5);
+	cr_assert_eq(R(RAX), 0xffff8000);
+	cr_assert_eq(R(RDX), 0xffffffff);
+}
+
+/* mov rax, 1; mov rbx, 2; xchg rax, rbx; mov qword ptr [0x300000], 10; mov rcx, 5; lock xadd qword ptr [0x300000], rcx; mov rax, 15; mov rdx, 99; lock cmpxchg qword ptr [0x300000], rdx; mov esi, 0x11223344; bswap esi; hlt */
+static const uint8_t xchgs[] = {
+	0x48, 0xc7, 0xc0, 0x01, 0x00, 0x00, 0x00, 0x48, 0xc7, 0xc3, 0x02,
+	0x00, 0x00, 0x00, 0x48, 0x93, 0x48, 0xc7, 0x04, 0x25, 0x00, 0x00,
+	0x30, 0x00, 0x0a, 0x00, 0x00, 0x00, 0x48, 0xc7, 0xc1, 0x05, 0x00,
+	0x00, 0x00, 0xf0, 0x48, 0x0f, 0xc1, 0x0c, 0x25, 0x00, 0x00, 0x30,
+	0x00, 0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x48, 0xc7, 0xc2,
+	0x63, 0x00, 0x00, 0x00, 0xf0, 0x48, 0x0f, 0xb1, 0x14, 0x25, 0x00,
+	0x00, 0x30, 0x00, 0xbe, 0x44, 0x33, 0x22, 0x11, 0x0f, 0xce, 0xf4,
+};
+Test(x86_alu, exchanges)
+{
+	run64(xchgs, sizeof(xchgs));
+	cr_assert_eq(R(RBX), 1);
+	cr_assert_eq(R(RCX), 10);
+	cr_assert_eq(x86_tm_get(tm, 0x300000, 8), 99);
+	cr_assert(FLAGS() & ZF);
+	cr_assert_eq(R(RSI), 0x44332211);
+}
+
+/* mov dword ptr [0x300000], 1; mov dword ptr [0x300004], 2; mov eax, 1; mov edx, 2; mov ebx, 3; mov ecx, 4; cmpxchg8b [0x300000]; hlt */
+static const uint8_t cx8[] = {
+	0xc7, 0x05, 0x00, 0x00, 0x30, 0x00, 0x01, 0x00, 0x00, 0x00, 0xc7,
+	0x05, 0x04, 0x00, 0x30, 0x00, 0x02, 0x00, 0x00, 0x00, 0xb8, 0x01,
+	0x00, 0x00, 0x00, 0xba, 0x02, 0x00, 0x00, 0x00, 0xbb, 0x03, 0x00,
+	0x00, 0x00, 0xb9, 0x04, 0x00, 0x00, 0x00, 0x0f, 0xc7, 0x0d, 0x00,
+	0x00, 0x30, 0x00, 0xf4,
+};
+Test(x86_alu, cmpxchg8b)
+{
+	run32(cx8, sizeof(cx8));
+	cr_assert_eq(x86_tm_get(tm, 0x300000, 8), 0x0000000400000003ull);
+	cr_assert(FLAGS() & ZF);
+}
+
+/* mov rbx, 0x1000; mov rcx, 3; lea rax, [rbx + rcx*8 + 0x10]; lea edx, [rbx - 0x2000]; hlt */
+static const uint8_t lea64[] = {
+	0x48, 0xc7, 0xc3, 0x00, 0x10, 0x00, 0x00, 0x48, 0xc7, 0xc1, 0x03,
+	0x00, 0x00, 0x00, 0x48, 0x8d, 0x44, 0xcb, 0x10, 0x8d, 0x93, 0x00,
+	0xe0, 0xff, 0xff, 0xf4,
+};
+Test(x86_alu, lea)
+{
+	run64(lea64, sizeof(lea64));
+	cr_assert_eq(R(RAX), 0x1028);
+	cr_assert_eq(R(RDX), 0xfffff000);
+}
+
+/* mov ah, 0xd5; sahf; mov eax, 0; lahf; hlt */
+static const uint8_t lahf1[] = {
+	0xb4, 0xd5, 0x9e, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x9f, 0xf4,
+};
+Test(x86_alu, sahf_lahf)
+{
+	run32(lahf1, sizeof(lahf1));
+	cr_assert_eq((R(RAX) >> 8) & 0xff, 0xd7);
+}
+
+/* cld; mov esi, 0x300000; mov edi, 0x301000; mov ecx, 5; rep movsb; std; mov edi, 0x30200c; mov eax, 0xabcdabcd; mov ecx, 4; rep stosd; cld; mov edi, 0x300000; mov al, 0x33; mov ecx, 16; repne scasb; mov esi, 0x300000; mov edi, 0x301000; mov ecx, 8; repe cmpsb; hlt */
+static const uint8_t strings[] = {
+	0xfc, 0xbe, 0x00, 0x00, 0x30, 0x00, 0xbf, 0x00, 0x10, 0x30, 0x00,
+	0xb9, 0x05, 0x00, 0x00, 0x00, 0xf3, 0xa4, 0xfd, 0xbf, 0x0c, 0x20,
+	0x30, 0x00, 0xb8, 0xcd, 0xab, 0xcd, 0xab, 0xb9, 0x04, 0x00, 0x00,
+	0x00, 0xf3, 0xab, 0xfc, 0xbf, 0x00, 0x00, 0x30, 0x00, 0xb0, 0x33,
+	0xb9, 0x10, 0x00, 0x00, 0x00, 0xf2, 0xae, 0xbe, 0x00, 0x00, 0x30,
+	0x00, 0xbf, 0x00, 0x10, 0x30, 0x00, 0xb9, 0x08, 0x00, 0x00, 0x00,
+	0xf3, 0xa6, 0xf4,
+};
+Test(x86_alu, rep_strings)
+{
+	static const uint8_t src[8] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0, 0 };
+
+	tm = x86_tm_new(TM_PROT32);
+	x86_tm_put(tm, 0x300000, src, sizeof(src));
+	x86_tm_set(tm, 0x301005, 1, 0x99);
+	x86_tm_code(tm, strings, sizeof(strings));
+	cr_assert_eq(x86_tm_run(tm, 1000), VCPU_EXIT_HALT);
+	cr_assert_eq(x86_tm_get(tm, 0x301000, 5), 0x5544332211ull);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(x86_tm_get(tm, 0x302000 + 4 * i, 4), 0xabcdabcd);
+	cr_assert_eq(x86_tm_get(tm, 0x301ffc, 4), 0);
+	/* repne scasb stopped after the 0x33 at 0x300002 */
+	/* repe cmpsb stopped at the first difference, byte 5 */
+	cr_assert_eq(R(RSI), 0x300006);
+	cr_assert_eq(R(RDI), 0x301006);
+	cr_assert_eq(R(RCX), 2);
+	cr_assert_eq(FLAGS() & ZF, 0);
+	x86_tm_free(tm);
+	tm = NULL;
+}
+
+/* mov rdi, 0x300000; mov al, 0x33; mov rcx, 16; repne scasb; hlt */
+static const uint8_t scas1[] = {
+	0x48, 0xc7, 0xc7, 0x00, 0x00, 0x30, 0x00, 0xb0, 0x33, 0x48, 0xc7,
+	0xc1, 0x10, 0x00, 0x00, 0x00, 0xf2, 0xae, 0xf4,
+};
+Test(x86_alu, repne_scasb_64)
+{
+	static const uint8_t src[4] = { 0x11, 0x22, 0x33, 0x44 };
+
+	tm = x86_tm_new(TM_LONG64);
+	x86_tm_put(tm, 0x300000, src, sizeof(src));
+	x86_tm_code(tm, scas1, sizeof(scas1));
+	cr_assert_eq(x86_tm_run(tm, 1000), VCPU_EXIT_HALT);
+	cr_assert_eq(R(RDI), 0x300003);
+	cr_assert_eq(R(RCX), 13);
+	cr_assert(FLAGS() & ZF);
+}
+
+/* push 0x1234; push dword ptr [0x300000]; pop ebx; pop ecx; call 1f; jmp 2f; 1: mov edx, [esp]; ret; 2: push ds; pop es; pushfd; pop esi; hlt */
+static const uint8_t stack32[] = {
+	0x68, 0x34, 0x12, 0x00, 0x00, 0xff, 0x35, 0x00, 0x00, 0x30, 0x00,
+	0x5b, 0x59, 0xe8, 0x02, 0x00, 0x00, 0x00, 0xeb, 0x04, 0x8b, 0x14,
+	0x24, 0xc3, 0x1e, 0x07, 0x9c, 0x5e, 0xf4,
+};
+Test(x86_alu, push_pop_call_ret_32)
+{
+	tm = x86_tm_new(TM_PROT32);
+	x86_tm_set(tm, 0x300000, 4, 0xcafef00d);
+	x86_tm_code(tm, stack32, sizeof(stack32));
+	cr_assert_eq(x86_tm_run(tm, 1000), VCPU_EXIT_HALT);
+	cr_assert_eq(R(RBX), 0xcafef00d);
+	cr_assert_eq(R(RCX), 0x1234);
+	cr_assert_eq(R(RDX), TM_CODE + 0x12);
+	cr_assert_eq(R(RSP), TM_STACK);
+	cr_assert_eq(R(RSI) & 2, 2);
+}
+
+/* push -2; pop rbx; call 1f; jmp 2f; 1: mov rdx, [rsp]; ret 0; 2: enter 16, 0; mov rsi, rsp; leave; mov rdi, rsp; push rax; pop qword ptr [rsp - 8 + 8]; hlt */
+static const uint8_t stack64[] = {
+	0x6a, 0xfe, 0x5b, 0xe8, 0x02, 0x00, 0x00, 0x00, 0xeb, 0x07, 0x48,
+	0x8b, 0x14, 0x24, 0xc2, 0x00, 0x00, 0xc8, 0x10, 0x00, 0x00, 0x48,
+	0x89, 0xe6, 0xc9, 0x48, 0x89, 0xe7, 0x50, 0x8f, 0x04, 0x24, 0xf4,
+};
+Test(x86_alu, push_pop_call_ret_64)
+{
+	run64(stack64, sizeof(stack64));
+	cr_assert_eq(R(RBX), (uint64_t)-2);
+	cr_assert_eq(R(RDX), TM_CODE + 0x8);
+	cr_assert_eq(R(RSI), TM_STACK - 8 - 16);
+	cr_assert_eq(R(RDI), TM_STACK);
+	cr_assert_eq(R(RSP), TM_STACK);
+}
+
+/* mov rax, [rip + 1f]; hlt; 1: .quad 0x1122334455667788 */
+static const uint8_t rip_rel[] = {
+	0x48, 0x8b, 0x05, 0x01, 0x00, 0x00, 0x00, 0xf4, 0x88, 0x77, 0x66,
+	0x55, 0x44, 0x33, 0x22, 0x11,
+};
+Test(x86_alu, rip_relative)
+{
+	run64(rip_rel, sizeof(rip_rel));
+	cr_assert_eq(R(RAX), 0x1122334455667788ull);
+}
+
+/* mov ecx, 10; xor eax, eax; 1: inc eax; loop 1b; mov ecx, 0; jecxz 2f; mov eax, 0; 2: hlt */
+static const uint8_t loops[] = {
+	0xb9, 0x0a, 0x00, 0x00, 0x00, 0x31, 0xc0, 0x40, 0xe2, 0xfd, 0xb9,
+	0x00, 0x00, 0x00, 0x00, 0xe3, 0x05, 0xb8, 0x00, 0x00, 0x00, 0x00,
+	0xf4,
+};
+Test(x86_alu, loop_jecxz)
+{
+	run32(loops, sizeof(loops));
+	cr_assert_eq(R(RAX), 10);
+}
+
+/* mov ecx, 0xc0000100; mov eax, 0x300000; xor edx, edx; wrmsr; mov rax, fs:[8]; hlt */
+static const uint8_t fsbase[] = {
+	0xb9, 0x00, 0x01, 0x00, 0xc0, 0xb8, 0x00, 0x00, 0x30, 0x00, 0x31,
+	0xd2, 0x0f, 0x30, 0x64, 0x48, 0x8b, 0x04, 0x25, 0x08, 0x00, 0x00,
+	0x00, 0xf4,
+};
+Test(x86_alu, fs_base)
+{
+	tm = x86_tm_new(TM_LONG64);
+	x86_tm_set(tm, 0x300008, 8, 0x5a5a);
+	x86_tm_code(tm, fsbase, sizeof(fsbase));
+	cr_assert_eq(x86_tm_run(tm, 1000), VCPU_EXIT_HALT);
+	cr_assert_eq(R(RAX), 0x5a5a);
+}
+
+/* mov ecx, 2; 1: mov eax, 0; mov byte ptr [0x100006], 42; dec ecx; jnz 1b; hlt */
+static const uint8_t smc[] = {
+	0xb9, 0x02, 0x00, 0x00, 0x00, 0xb8, 0x00, 0x00, 0x00, 0x00, 0xc6,
+	0x05, 0x06, 0x00, 0x10, 0x00, 0x2a, 0x49, 0x75, 0xf1, 0xf4,
+};
+Test(x86_alu, self_modifying_code)
+{
+	run32(smc, sizeof(smc));
+	cr_assert_eq(R(RAX), 42);
+}
+
+/* mov eax, 1; cpuid; mov esi, edx; mov eax, 0x80000001; cpuid; rdtsc; hlt */
+static const uint8_t cpuid1[] = {
+	0xb8, 0x01, 0x00, 0x00, 0x00, 0x0f, 0xa2, 0x89, 0xd6, 0xb8, 0x01,
+	0x00, 0x00, 0x80, 0x0f, 0xa2, 0x0f, 0x31, 0xf4,
+};
+Test(x86_alu, cpuid_features)
+{
+	run32(cpuid1, sizeof(cpuid1));
+	cr_assert(R(RSI) & (1u << 6));		/* PAE */
+	cr_assert_eq(R(RSI) & (1u << 25), 0);	/* no SSE */
+	cr_assert(R(RDX) & (1u << 29) || 1);
+	cr_assert_eq(R(RAX), 5);		/* rdtsc = instructions retired */
+}
