@@ -227,9 +227,53 @@ static bool handle_exception(struct x86_cpu *cpu)
  * cpu->icount_end or something asks to stop; returns true if the slice
  * ended early (halt or a device's stop request, already in *exit).
  */
+/*
+ * A breakpoint at @gva (a linear address, as the tools give them)?
+ * Never patches guest memory: the tools' list is compared before each
+ * instruction while any is armed.
+ */
+static bool x86_bp_hit(struct x86_cpu *cpu, uint64_t gva)
+{
+	struct vcpu_debug *d = &cpu->vcpu.dbg;
+
+	for (unsigned int i = 0; i < d->nbp && i < VCPU_MAX_BP; i++) {
+		if (d->bp[i] != gva)
+			continue;
+		d->stop_cause = VCPU_STOP_BREAKPOINT;
+		d->stop_addr = gva;
+		cpu->exit->reason = VCPU_EXIT_STOP;
+		snprintf(cpu->exit->msg, sizeof(cpu->exit->msg),
+			 "breakpoint at %#llx", (unsigned long long)gva);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Take the tools' debug state for this run. Pages holding a watchpoint
+ * must miss the TLB so that every data access to them is checked in the
+ * slow path: flush when watchpoints are or were armed.
+ */
+static void x86_debug_arm(struct x86_cpu *cpu)
+{
+	struct vcpu_debug *d = &cpu->vcpu.dbg;
+	bool wp = d->nwp > 0;
+
+	if (wp || cpu->dbg_wp)
+		x86_tlb_flush(cpu, true);
+	cpu->dbg_wp = wp;
+	cpu->dbg_bp = d->nbp > 0;
+	d->stop_cause = VCPU_STOP_NONE;
+}
+
 static __attribute__((noinline)) bool run_loop(struct x86_cpu *cpu,
 					       struct vm *vm)
 {
+	/* Resuming from a breakpoint executes its instruction once. */
+	uint64_t skip_bp = cpu->vcpu.dbg.skip_bp_valid
+				   ? cpu->vcpu.dbg.skip_bp_at : ~0ull;
+
+	cpu->vcpu.dbg.skip_bp_valid = false;
 	while (vm->icount < cpu->icount_end) {
 		uint64_t rip = cpu->rip;
 		uint64_t gva = cpu->mode == 64 ? rip :
@@ -239,6 +283,11 @@ static __attribute__((noinline)) bool run_loop(struct x86_cpu *cpu,
 		const struct x86_insn *in;
 		const uint8_t *hva;
 
+		if (unlikely(cpu->dbg_bp)) {
+			if (gva != skip_bp && x86_bp_hit(cpu, gva))
+				return true;
+			skip_bp = ~0ull;
+		}
 		cpu->insn_rip = rip;
 		if (likely(e->tag_x == (gva & PAGE_MASK)))
 			hva = (const uint8_t *)(e->addend + gva);
@@ -281,6 +330,7 @@ static int x86_run(struct vcpu *vcpu, uint64_t budget, struct vcpu_exit *exit)
 	cpu->icount_end = budget > UINT64_MAX - vm->icount ? UINT64_MAX
 							    : vm->icount + budget;
 	cpu->delivering = -1;
+	x86_debug_arm(cpu);
 	if (cpu->halted) {
 		exit->reason = VCPU_EXIT_HALT;
 		return 0;
@@ -304,6 +354,16 @@ static int x86_run(struct vcpu *vcpu, uint64_t budget, struct vcpu_exit *exit)
 		/* A delivery costs budget, so a fault storm still returns. */
 		if (cpu->icount_end > vm->icount)
 			cpu->icount_end--;
+		/*
+		 * An event of the delivery (a #PF injected) may have asked
+		 * to stop: stop at the handler's first instruction, before
+		 * it runs.
+		 */
+		if (vm->stop_requested) {
+			vm->stop_requested = false;
+			*exit = vm->stop_exit;
+			return 0;
+		}
 	}
 	run_loop(cpu, vm);
 	return 0;
@@ -344,6 +404,11 @@ const struct vcpu_ops x86_vcpu_ops = {
 	.run = x86_run,
 	.get_pc = x86_get_pc,
 	.translate = x86_translate,
+	.reg_table = x86_reg_table,
+	.get_reg = x86_get_reg,
+	.set_reg = x86_set_reg,
+	.disasm = x86_disasm_op,
+	.describe_reg = x86_describe_reg,
 	.flush_tlb = x86_flush,
 	.destroy = x86_destroy,
 };

@@ -256,6 +256,8 @@ struct x86_cpu {
 		int stop;	/* nonzero: leave run() with this exit */
 	} exc;
 	uint64_t icount_end;	/* this slice ends when vm->icount gets here */
+	bool dbg_bp;		/* vcpu.dbg has breakpoints armed */
+	bool dbg_wp;		/* ... watchpoints: their pages skip the TLB */
 	struct vcpu_exit *exit;	/* of the current run() */
 	bool halted;
 	uint64_t rep_iters;	/* string elements done, for budget */

@@ -412,4 +412,13 @@ x86_exec_fn x86_fast_handler(x86_exec_fn fn, const struct x86_insn *in);
 X86_HANDLERS(X86_DECLARE)
 #undef X86_DECLARE
 
+/* The register file for the tools (regs.c). */
+const struct vcpu_reg_desc *x86_reg_table(struct vcpu *vcpu,
+					  unsigned int *count);
+int x86_get_reg(struct vcpu *vcpu, unsigned int idx, uint64_t *val);
+int x86_set_reg(struct vcpu *vcpu, unsigned int idx, uint64_t val);
+int x86_describe_reg(struct vcpu *vcpu, unsigned int idx, char *buf,
+		     size_t size);
+int x86_disasm_op(struct vcpu *vcpu, gva_t gva, char *buf, size_t size);
+
 #endif

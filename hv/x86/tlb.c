@@ -108,6 +108,44 @@ struct piece {
 	hpa_t hpa;
 };
 
+/* Does any watchpoint overlap the page at @page? */
+static bool x86_wp_page(const struct x86_cpu *cpu, uint64_t page)
+{
+	const struct vcpu_debug *d = &cpu->vcpu.dbg;
+
+	for (unsigned int i = 0; i < d->nwp && i < VCPU_MAX_WP; i++)
+		if (d->wp[i].gva < page + PAGE_SIZE &&
+		    page < d->wp[i].gva + d->wp[i].len)
+			return true;
+	return false;
+}
+
+/*
+ * A data access of @size bytes at @gva of @kind (VCPU_WP_READ/WRITE)
+ * completed: if it overlaps a watchpoint of that kind, stop after this
+ * instruction and tell the tools which access it was.
+ */
+static void x86_wp_check(struct x86_cpu *cpu, uint64_t gva, unsigned int size,
+			 unsigned int kind)
+{
+	struct vcpu_debug *d = &cpu->vcpu.dbg;
+
+	if (cpu->vm->stop_requested)
+		return;
+	for (unsigned int i = 0; i < d->nwp && i < VCPU_MAX_WP; i++) {
+		if (!(d->wp[i].kind & kind) || d->wp[i].gva >= gva + size ||
+		    gva >= d->wp[i].gva + d->wp[i].len)
+			continue;
+		d->stop_cause = VCPU_STOP_WATCHPOINT;
+		d->stop_wp_kind = (uint8_t)kind;
+		d->stop_addr = gva;
+		vm_request_stop(cpu->vm, VCPU_EXIT_STOP, 0,
+				kind == VCPU_WP_WRITE ? "watchpoint (write)"
+						      : "watchpoint (read)");
+		return;
+	}
+}
+
 /*
  * Translate @gva for @acc (ACC_R/W/X), faulting as the walker says.
  * @sys: an implicit supervisor access (no TLB). Fills the TLB otherwise.
@@ -157,6 +195,9 @@ static void translate(struct x86_cpu *cpu, uint64_t gva, enum x86_acc acc,
 	p->gpa = out.gpa;
 	p->hpa = out.hpa;
 	if (sys)
+		return;
+	/* Watched pages stay out of the TLB for data: see x86_wp_check. */
+	if (unlikely(cpu->dbg_wp) && acc != ACC_X && x86_wp_page(cpu, page))
 		return;
 
 	struct x86_tlb_entry *e =
@@ -275,8 +316,13 @@ static void do_store(struct x86_cpu *cpu, uint64_t gva, unsigned int size,
 
 uint64_t x86_ld_slow(struct x86_cpu *cpu, uint64_t gva, unsigned int size)
 {
+	uint64_t v;
+
 	cpu->last_read = gva;
-	return do_load(cpu, gva, size, ACC_R, false);
+	v = do_load(cpu, gva, size, ACC_R, false);
+	if (unlikely(cpu->dbg_wp))
+		x86_wp_check(cpu, gva, size, VCPU_WP_READ);
+	return v;
 }
 
 void x86_st_slow(struct x86_cpu *cpu, uint64_t gva, unsigned int size,
@@ -286,6 +332,11 @@ void x86_st_slow(struct x86_cpu *cpu, uint64_t gva, unsigned int size,
 		&cpu->tlbc[(gva >> PAGE_SHIFT) & (X86_TLB_SIZE - 1)];
 
 	cpu->last_write = gva;
+	if (unlikely(cpu->dbg_wp)) {
+		do_store(cpu, gva, size, v, false);
+		x86_wp_check(cpu, gva, size, VCPU_WP_WRITE);
+		return;
+	}
 	/* A store to a page holding decoded code: write, then invalidate. */
 	if (e->tag_wc == (gva & PAGE_MASK) &&
 	    (gva & ~PAGE_MASK) <= PAGE_SIZE - size) {
