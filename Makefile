@@ -80,13 +80,16 @@ unit: $(UNIT_BINS)
 unit-asan: $(UNIT_ASAN_BINS) $(ASAN_B)/quadrant
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run-unit.sh $(UNIT_ASAN_BINS)
 
+# --- script tiers ----------------------------------------------------------
+SCRIPT_TIERS := tests/cli/run.sh tests/guests/run-all.sh tests/cli-golden/run.sh
+
 # --- guests (clang + ld.lld, their own Makefile) -------------------------
 guests:
 	@$(MAKE) --no-print-directory -C guests
 
+# Script tiers: each runs even if one before it failed.
 guest-tests: quadrant $(ASAN_B)/quadrant guests
-	@tests/cli/run.sh
-	@tests/guests/run-all.sh
+	@st=0; for t in $(SCRIPT_TIERS); do $$t || st=1; done; exit $$st
 
 # --- the two commands ----------------------------------------------------
 DEMO ?= guests/build/x86/paging32.elf

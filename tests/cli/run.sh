@@ -16,7 +16,7 @@ expect() {
 		[ -x "$q" ] || continue
 		"$q" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 		st=$?
-		if [ "$st" -eq "$want" ] && grep -Eq "$pat" "$tmp/err"; then
+		if [ "$st" -eq "$want" ] && grep -Eq -- "$pat" "$tmp/err"; then
 			ok "$q $* -> $st"
 		else
 			not_ok "$q $* -> $st (want $want, /$pat/): $(head -c 300 "$tmp/err")"
