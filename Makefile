@@ -82,6 +82,8 @@ unit-asan: $(UNIT_ASAN_BINS) $(ASAN_B)/quadrant
 
 # --- script tiers ----------------------------------------------------------
 SCRIPT_TIERS := tests/cli/run.sh tests/guests/run-all.sh tests/cli-golden/run.sh
+SCRIPT_TIERS += tests/tui/run.sh
+SCRIPT_TIERS += tests/guests/run-arm64.sh
 
 # --- guests (clang + ld.lld, their own Makefile) -------------------------
 guests:

@@ -22,6 +22,7 @@
 #include "debugger/cli/cli.h"
 #include "debugger/commands.h"
 #include "debugger/options.h"
+#include "debugger/tui/tui.h"
 
 /* Signal handlers reach the one CLI through these. */
 static struct cli *cli_active;
@@ -364,6 +365,7 @@ int cli_run(struct cli *c, const char *script, bool batch)
 	c->batch = batch;
 	c->tty = !batch && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	c->last_out = '\n';
+	commands_register(&tui_command_set);	/* `tui` switches views */
 	if (cli_signals_init(c))
 		fprintf(stderr, "quadrant: cannot catch Ctrl-C: %s\n",
 			strerror(errno));
