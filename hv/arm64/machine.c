@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include <hv/arm64/machine.h>
+#include <hv/arm64/stage2.h>
 
 static struct arm64_machine *to_arm64(struct machine *m)
 {
@@ -23,12 +24,26 @@ static struct arm64_machine *to_arm64(struct machine *m)
 }
 
 /*
- * The stage-2 MMU's hook: see machine.h. Until the stage-2 MMU exists
- * the hardware runs with stage 2 off.
+ * The stage-2 MMU (stage2.h): empty tables for the IPA size and granule
+ * the options chose, attached to the hardware, so that every guest runs
+ * with stage 2 on and its first touch of each IPA is a stage-2 abort.
  */
 static int arm64_machine_attach_stage2(struct arm64_machine *am, char *err,
 				       size_t errlen)
 {
+	struct s2_mmu *s2 = s2_mmu_create(&am->m.vm, am->ipa_bits, am->granule,
+					  err, errlen);
+
+	if (!s2)
+		return -EINVAL;
+	am->s2 = s2;
+	am->m.vm.mmu = s2;
+	if (s2_mmu_attach(s2, &am->cpu->mmu)) {
+		snprintf(err, errlen, "the hardware refused VTCR_EL2 %#llx",
+			 (unsigned long long)s2->pgt.geom.vtcr);
+		return -EINVAL;
+	}
+	vm_flush_tlbs(&am->m.vm);
 	return 0;
 }
 
@@ -36,32 +51,43 @@ static int arm64_format_stats(struct machine *m, char *buf, size_t size)
 {
 	struct arm64_machine *am = to_arm64(m);
 	struct arm64_cpu *cpu = am->cpu;
+	int n;
 
 	if (!cpu)
 		return 0;
-	return snprintf(buf, size,
-			"tlb_misses %llu\nicache_misses %llu\nexceptions %llu\n"
-			"s1_walks %llu\ns2_walks %llu\ns2_faults %llu\n"
-			"uart_tx_bytes %llu\n",
-			(unsigned long long)cpu->tlb_misses,
-			(unsigned long long)cpu->icache_misses,
-			(unsigned long long)cpu->exceptions,
-			(unsigned long long)cpu->mmu.s1_walks,
-			(unsigned long long)cpu->mmu.s2_walks,
-			(unsigned long long)cpu->mmu.s2_faults,
-			(unsigned long long)am->uart.tx_bytes);
+	n = snprintf(buf, size,
+		     "tlb_misses %llu\nicache_misses %llu\nexceptions %llu\n"
+		     "s1_walks %llu\ns2_walks %llu\ns2_faults %llu\n"
+		     "uart_tx_bytes %llu\n",
+		     (unsigned long long)cpu->tlb_misses,
+		     (unsigned long long)cpu->icache_misses,
+		     (unsigned long long)cpu->exceptions,
+		     (unsigned long long)cpu->mmu.s1_walks,
+		     (unsigned long long)cpu->mmu.s2_walks,
+		     (unsigned long long)cpu->mmu.s2_faults,
+		     (unsigned long long)am->uart.tx_bytes);
+	if (n >= 0 && (size_t)n < size && am->s2)
+		n += s2_mmu_format_stats(am->s2, buf + n, size - (size_t)n);
+	return n;
 }
 
 static int arm64_dump_tables(struct machine *m, uint64_t start, uint64_t end,
 			     char *buf, size_t size)
 {
-	return snprintf(buf, size, "no stage-2 tables (stage 2 is off)\n");
+	struct arm64_machine *am = to_arm64(m);
+
+	if (!am->s2)
+		return snprintf(buf, size, "no stage-2 tables (stage 2 is off)\n");
+	return s2_mmu_dump(am->s2, start, end, buf, size);
 }
 
 static void arm64_machine_destroy(struct machine *m)
 {
 	struct arm64_machine *am = to_arm64(m);
 
+	s2_mmu_destroy(am->s2);	/* its tables live in the arena */
+	am->s2 = NULL;
+	m->vm.mmu = NULL;
 	vm_destroy(&m->vm);	/* destroys the vCPU */
 	free(am);
 }

@@ -70,6 +70,31 @@ hpa_t arena_alloc_table(struct arena *arena)
 	return hpa;
 }
 
+hpa_t arena_alloc_table_block(struct arena *arena, unsigned int order)
+{
+	uint64_t bytes = PAGE_SIZE << order;
+	hpa_t hpa;
+
+	if (!order)
+		return arena_alloc_table(arena);
+	if (order > 16)
+		return 0;
+	/* The free list holds single pages: a block needs fresh pool. */
+	hpa = align_up(arena->pool_next, bytes);
+	if (hpa > arena->pool_end || bytes > arena->pool_end - hpa)
+		return 0;
+	for (hpa_t p = arena->pool_next; p < hpa; p += PAGE_SIZE) {
+		arena_write64(arena, p, arena->free_list);
+		arena->free_list = p;
+	}
+	arena->pool_next = hpa + bytes;
+	memset(arena->base + hpa, 0, bytes);
+	arena->tables_in_use += 1ull << order;
+	if (arena->tables_in_use > arena->tables_peak)
+		arena->tables_peak = arena->tables_in_use;
+	return hpa;
+}
+
 void arena_free_table(struct arena *arena, hpa_t hpa)
 {
 	if (!hpa || !arena_is_table(arena, hpa) || (hpa & ~PAGE_MASK))

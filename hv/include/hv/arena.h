@@ -55,6 +55,16 @@ static inline void *arena_hva(const struct arena *arena, hpa_t hpa,
 
 /* A zeroed 4 KiB table page, or 0 when the pool is exhausted. */
 hpa_t arena_alloc_table(struct arena *arena);
+/*
+ * 2^@order contiguous table pages aligned to their total size, zeroed
+ * and counted in tables_in_use: a 16 or 64 KiB stage-2 table, or the
+ * concatenated tables of a stage-2 root. Carved from the never-used end
+ * of the pool (the pages skipped to align it join the free list,
+ * unused); 0 when the pool cannot hold it. Order 0 is
+ * arena_alloc_table(). The pages go back one by one through
+ * arena_free_table().
+ */
+hpa_t arena_alloc_table_block(struct arena *arena, unsigned int order);
 /* Give a table page back. Freeing 0 is a no-op. */
 void arena_free_table(struct arena *arena, hpa_t hpa);
 /* True if @hpa is a page of the table pool (allocated or not). */
