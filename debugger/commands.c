@@ -549,8 +549,10 @@ static const struct command base_commands[] = {
 	  "list the shadow pages (role, gfn, quadrant, unsync)", NULL, "sp",
 	  NULL, NULL, false },
 	{ "s2", NULL, CMD_CAT_MMU, "s2 [START [END]]",
-	  "dump the arm64 stage-2 tables for ipa [START, END)", NULL, "s2",
-	  NULL, NULL, false },
+	  "dump the arm64 stage-2 tables for ipa [START, END)",
+	  "The first level may be several concatenated tables: the dump\n"
+	  "says how many, as VTCR_EL2's start level and T0SZ imply.",
+	  "s2 0x40000000 0x40400000", inspect_s2, NULL, false },
 	{ "mmu", NULL, CMD_CAT_MMU, "mmu audit",
 	  "check the shadow tables against the guest's tables", NULL,
 	  "mmu audit", NULL, NULL, false },

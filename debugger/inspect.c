@@ -635,19 +635,28 @@ static int print_grown(struct session *s,
 	}
 }
 
-int inspect_tdp(struct session *s, struct cmd_args *a)
+/*
+ * `tdp` and `s2`: the hypervisor's own tables for a range of guest
+ * physical addresses, through the machine's dump_tables. @cmd names the
+ * command, @mode the MMU that has such tables.
+ */
+static int inspect_tables(struct session *s, struct cmd_args *a,
+			  const char *cmd, enum vm_mmu_mode mode)
 {
+	static const char *const other[] = {
+		[VM_MMU_TDP] = "TDP: try 'tdp'",
+		[VM_MMU_SHADOW] = "shadow: try 'sp'",
+		[VM_MMU_STAGE2] = "stage-2: try 's2'",
+	};
 	const struct vm *vm = &s->m->vm;
 	uint64_t lo = vm->ram_gpa, hi = vm->ram_gpa + vm->cfg.ram_bytes;
 
-	if (vm->cfg.mmu_mode != VM_MMU_TDP || !s->m->ops ||
-	    !s->m->ops->dump_tables)
-		return session_error(s, "this machine has no TDP tables "
-				     "(its MMU is %s)",
-				     vm->cfg.mmu_mode == VM_MMU_SHADOW ?
-				     "shadow: try 'sp'" : "stage-2: try 's2'");
+	if (vm->cfg.mmu_mode != mode || !s->m->ops || !s->m->ops->dump_tables)
+		return session_error(s, "this machine has no %s tables "
+				     "(its MMU is %s)", cmd,
+				     other[vm->cfg.mmu_mode]);
 	if (a->argc > 3)
-		return session_error(s, "usage: tdp [START [END]]");
+		return session_error(s, "usage: %s [START [END]]", cmd);
 	if (a->argc >= 2) {
 		if (commands_eval(s, a->argv[1], &lo))
 			return -EINVAL;
@@ -656,10 +665,20 @@ int inspect_tdp(struct session *s, struct cmd_args *a)
 	if (a->argc == 3 && commands_eval(s, a->argv[2], &hi))
 		return -EINVAL;
 	if (hi <= lo)
-		return session_error(s, "tdp: empty range [0x%llx, 0x%llx)",
-				     (unsigned long long)lo,
+		return session_error(s, "%s: empty range [0x%llx, 0x%llx)",
+				     cmd, (unsigned long long)lo,
 				     (unsigned long long)hi);
 	return print_grown(s, s->m->ops->dump_tables, lo, hi);
+}
+
+int inspect_tdp(struct session *s, struct cmd_args *a)
+{
+	return inspect_tables(s, a, "tdp", VM_MMU_TDP);
+}
+
+int inspect_s2(struct session *s, struct cmd_args *a)
+{
+	return inspect_tables(s, a, "s2", VM_MMU_STAGE2);
 }
 
 static int stats_fn(struct machine *m, uint64_t lo, uint64_t hi, char *buf,

@@ -15,6 +15,7 @@ int inspect_x(struct session *s, struct cmd_args *a);
 int inspect_disasm(struct session *s, struct cmd_args *a);
 int inspect_walk(struct session *s, struct cmd_args *a);
 int inspect_tdp(struct session *s, struct cmd_args *a);
+int inspect_s2(struct session *s, struct cmd_args *a);
 int inspect_events(struct session *s, struct cmd_args *a);
 int inspect_stats(struct session *s, struct cmd_args *a);
 

@@ -204,9 +204,6 @@ int arm64_disasm(struct arm64_cpu *cpu, gva_t va, char *buf, size_t size);
 /* Disassemble one word at @pc (for tests and the tools). Returns 4. */
 int arm64_disasm_word(uint32_t word, uint64_t pc, char *buf, size_t size);
 
-/* True if Capstone is linked in (arm64_disasm gives mnemonics). */
-bool arm64_disasm_available(void);
-
 /* Flush the software TLB (all VMIDs, all ASIDs). */
 void arm64_tlb_flush_all(struct arm64_cpu *cpu);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Disassembly text for the tools, from Capstone (the decoder that
- * executes is our own, decode.c). Capstone is referenced weakly: a
- * binary linked without -lcapstone still works and prints ".inst".
+ * executes is our own, decode.c). A word Capstone cannot decode prints
+ * as ".inst 0x...", as objdump does.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,15 +12,6 @@
 
 #include <hv/arm64/interp.h>
 
-#pragma weak cs_open
-#pragma weak cs_disasm
-#pragma weak cs_free
-#pragma weak cs_close
-
-bool arm64_disasm_available(void)
-{
-	return cs_open != NULL && cs_disasm != NULL;
-}
 
 int arm64_disasm_word(uint32_t word, uint64_t pc, char *buf, size_t size)
 {
@@ -29,8 +20,7 @@ int arm64_disasm_word(uint32_t word, uint64_t pc, char *buf, size_t size)
 	uint8_t bytes[4];
 
 	memcpy(bytes, &word, 4);
-	if (arm64_disasm_available() &&
-	    cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &handle) == CS_ERR_OK) {
+	if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &handle) == CS_ERR_OK) {
 		size_t n = cs_disasm(handle, bytes, 4, pc, 1, &insn);
 
 		if (n == 1) {

@@ -4,14 +4,13 @@
  * PL011 UART at 0x09000000, PSCI over HVC, an ELF64 kernel entered at
  * EL1h with the MMU off, and the hypervisor's stage-2 MMU.
  *
- * The stage-2 MMU plugs in at one place, arm64_machine_attach_stage2()
- * in machine.c: it is called once the VM, devices and vCPU exist, with
- * am->ipa_bits and am->granule from the options. It builds its tables
- * in the arena, stores itself in am->s2 and vm->mmu, and turns stage 2
- * on with arm64_mmu_hw_set_stage2(&am->cpu->mmu, root, vtcr, vmid,
- * &its_hooks, itself). Its teardown goes in arm64_machine_destroy()
- * before vm_destroy(). Until then the machine runs with stage 2 off
- * (IPA = PA through the memslots).
+ * The stage-2 MMU (hv/arm64/stage2*.c) plugs in at one place,
+ * arm64_machine_attach_stage2() in machine.c, once the VM, devices and
+ * vCPU exist, with am->ipa_bits and am->granule from the options: it
+ * builds its tables in the arena, stores itself in am->s2 and vm->mmu,
+ * and turns stage 2 on in the hardware (arm64_mmu_hw_set_stage2). It is
+ * torn down in arm64_machine_destroy() before vm_destroy(). Every arm64
+ * guest runs with stage 2 on.
  */
 #ifndef HV_ARM64_MACHINE_H
 #define HV_ARM64_MACHINE_H
