@@ -88,6 +88,7 @@ SCRIPT_TIERS += tests/guests/run-arm64.sh
 # --- guests (clang + ld.lld, their own Makefile) -------------------------
 guests:
 	@$(MAKE) --no-print-directory -C guests
+	@$(MAKE) --no-print-directory -C guests/arm64
 
 # Script tiers: each runs even if one before it failed.
 guest-tests: quadrant $(ASAN_B)/quadrant guests
@@ -118,5 +119,6 @@ bench: deps
 clean:
 	rm -rf $(B) quadrant
 	@$(MAKE) --no-print-directory -C guests clean
+	@$(MAKE) --no-print-directory -C guests/arm64 clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
