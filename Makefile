@@ -29,6 +29,7 @@ UNIT_HELPERS := $(sort $(filter-out tests/unit/test_%,$(wildcard tests/unit/*.c)
 objs = $(patsubst %.c,$(1)/%.o,$(2))
 
 .PHONY: all run check bench deps guests unit unit-asan guest-tests clean help
+.PHONY: gdb fuzz
 all: quadrant guests
 
 help:
@@ -62,6 +63,17 @@ $(ASAN_B)/libquadrant.a: $(call objs,$(ASAN_B),$(LIB_SRCS))
 $(ASAN_B)/quadrant: $(call objs,$(ASAN_B),$(MAIN_SRC)) $(ASAN_B)/libquadrant.a
 	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
+# --- the quadrant bug the KVM list caught (for the labs) -----------------
+# build/bug/quadrant: role.c built with -DSHADOW_BUG_COPY_PARENT_QUADRANT
+# (a child copies its parent's quadrant), everything else as usual.
+BUG_B   := build/bug
+$(BUG_B)/hv/mmu/role.o: hv/mmu/role.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(CPPFLAGS) $(CFLAGS) $(WARN) -DSHADOW_BUG_COPY_PARENT_QUADRANT -MMD -MP -c -o $@ $<
+
+$(BUG_B)/quadrant: $(call objs,$(B),$(MAIN_SRC)) $(BUG_B)/hv/mmu/role.o $(filter-out $(B)/hv/mmu/role.o,$(call objs,$(B),$(LIB_SRCS)))
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 # --- unit tests (Criterion) ----------------------------------------------
 UNIT_BINS      := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 UNIT_ASAN_BINS := $(patsubst tests/unit/%.c,$(ASAN_B)/tests/%,$(UNIT_SRCS))
@@ -84,6 +96,34 @@ unit-asan: $(UNIT_ASAN_BINS) $(ASAN_B)/quadrant
 SCRIPT_TIERS := tests/cli/run.sh tests/guests/run-all.sh tests/cli-golden/run.sh
 SCRIPT_TIERS += tests/tui/run.sh
 SCRIPT_TIERS += tests/guests/run-arm64.sh
+SCRIPT_TIERS += tests/gdb/run.sh tests/fuzz/run.sh
+SCRIPT_TIERS += tests/shadow/run.sh
+
+# --- GDB: a .gdbinit for the default guest, and the stub's fuzzer ------------
+# make gdb: xv6's `make qemu-gdb`, one port per user so that students on
+# one machine do not collide.
+GDBPORT := $(shell expr 26000 + `id -u` % 5000)
+GDB_IMAGE ?= $(DEMO)
+gdb: quadrant
+	@printf '%s\n' '# written by make gdb' 'set confirm off' \
+	  $(if $(findstring /x86/,$(GDB_IMAGE)),'set architecture i386:x86-64') \
+	  'file $(GDB_IMAGE)' \
+	  'target remote 127.0.0.1:$(GDBPORT)' > .gdbinit
+	@echo "*** .gdbinit written for $(GDB_IMAGE), port $(GDBPORT). Now run"
+	@echo "***   ./quadrant run --gdb $(GDBPORT) -S $(GDB_IMAGE)"
+	@echo "*** in one terminal and, in another,"
+	@echo "***   gdb-multiarch -x .gdbinit"
+
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_SRCS := tests/fuzz/gdb_fuzz.c debugger/gdbstub/packet.c debugger/gdbstub/stub.c
+build/fuzz/gdb_fuzz: $(FUZZ_SRCS) $(wildcard debugger/gdbstub/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(STD) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined -o $@ $(FUZZ_SRCS)
+
+fuzz: build/fuzz/gdb_fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 # --- guests (clang + ld.lld, their own Makefile) -------------------------
 guests:
@@ -91,7 +131,7 @@ guests:
 	@$(MAKE) --no-print-directory -C guests/arm64
 
 # Script tiers: each runs even if one before it failed.
-guest-tests: quadrant $(ASAN_B)/quadrant guests
+guest-tests: quadrant $(ASAN_B)/quadrant $(BUG_B)/quadrant guests
 	@st=0; for t in $(SCRIPT_TIERS); do $$t || st=1; done; exit $$st
 
 # --- the two commands ----------------------------------------------------

@@ -178,7 +178,13 @@ static unsigned int walk_level_shift(const struct walk_kind_desc *k, int level)
 	return k->x86 ? 12 + 9 * (level - 1) : 12 + 9 * (3 - level);
 }
 
-static void wb_step(struct wbuf *b, const struct walk_step *s, int indent)
+/*
+ * One step. @leaf_shift, when not 0, is the size of the page the outer
+ * walk found: its leaf step uses it (a 32-bit guest's level-2 leaf maps
+ * 4 MiB, not the 2 MiB of the PAE and 4-level formats).
+ */
+static void wb_step(struct wbuf *b, const struct walk_step *s, int indent,
+		    unsigned int leaf_shift)
 {
 	const struct walk_kind_desc *k = &walk_kinds[s->table < ARRAY_SIZE(walk_kinds) ? s->table : 0];
 	size_t start = b->len;
@@ -208,7 +214,8 @@ static void wb_step(struct wbuf *b, const struct walk_step *s, int indent)
 	else
 		wb_printf(b, "nothing");
 	if (s->leaf) {
-		unsigned int shift = walk_level_shift(k, s->level);
+		unsigned int shift = leaf_shift ? leaf_shift
+						: walk_level_shift(k, s->level);
 
 		wb_pad(b, start, 10);
 		wb_printf(b, "-> ");
@@ -231,7 +238,7 @@ static void wb_nested(struct wbuf *b, const struct walk_record *rec,
 		  walk_table_name(s->table), what,
 		  (unsigned long long)s->input);
 	for (int i = from; i < to; i++)
-		wb_step(b, &rec->step[i], 8);
+		wb_step(b, &rec->step[i], 8, 0);
 }
 
 static bool walk_step_nested(const struct walk_record *rec,
@@ -247,7 +254,8 @@ static void wb_header(struct wbuf *b, const struct walk_record *rec,
 	const struct walk_kind_desc *k = &walk_kinds[rec->kind < ARRAY_SIZE(walk_kinds) ? rec->kind : 0];
 
 	wb_printf(b, "%s walk of %s 0x%016llx", k->name,
-		  rec->kind == WALK_GUEST || rec->kind == WALK_S1 ? "gva" : "gpa",
+		  rec->kind == WALK_GUEST || rec->kind == WALK_S1 ||
+		  rec->kind == WALK_SHADOW ? "gva" : "gpa",
 		  (unsigned long long)rec->input);
 	if (k->x86) {
 		/* access: the #PF error-code bits (W, U, I/D), 0x100 implicit,
@@ -276,7 +284,8 @@ static void wb_result(struct wbuf *b, const struct walk_record *rec)
 	case WALK_OK:
 	case WALK_MMIO:
 		wb_printf(b, "  => %s 0x%llx", rec->kind == WALK_GUEST ||
-			  rec->kind == WALK_S1 ? "gpa" : "hpa",
+			  rec->kind == WALK_S1 || rec->kind == WALK_SHADOW ?
+			  "gpa" : "hpa",
 			  (unsigned long long)rec->out);
 		if (rec->result == WALK_MMIO)
 			wb_printf(b, " is not RAM (MMIO)");
@@ -294,7 +303,8 @@ static void wb_result(struct wbuf *b, const struct walk_record *rec)
 		return;
 	case WALK_FAULT:
 		if (k->x86) {
-			wb_printf(b, "  => #PF, error code 0x%llx (",
+			wb_printf(b, "  => %s, error code 0x%llx (",
+				  rec->kind == WALK_SHADOW ? "shadow miss" : "#PF",
 				  (unsigned long long)rec->fault_code);
 			if (!(rec->fault_code & 1))
 				wb_printf(b, "not-present%s",
@@ -350,7 +360,8 @@ int walk_record_format(const struct walk_record *rec, char *buf, size_t size)
 				run = i;
 			continue;
 		}
-		wb_step(&b, &rec->step[i], 2);
+		wb_step(&b, &rec->step[i], 2,
+			rec->result == WALK_OK ? rec->page_shift : 0);
 		if (run >= 0)
 			wb_nested(&b, rec, run, i, "the table entry at");
 		run = -1;

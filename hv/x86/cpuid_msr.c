@@ -149,7 +149,15 @@ int x86_wrmsr(struct x86_cpu *cpu, uint32_t msr, uint64_t v)
 		v = (v & ~X86_EFER_LMA) | (cpu->efer & X86_EFER_LMA);
 		if ((v ^ cpu->efer) & X86_EFER_NXE)
 			x86_tlb_flush(cpu, true);
-		cpu->efer = v;
+		{
+			uint64_t old = cpu->efer;
+
+			cpu->efer = v;
+			/* The hypervisor's MMU follows EFER (mmu_hw.h). */
+			if (cpu->mmu.hooks && cpu->mmu.hooks->paging_changed)
+				cpu->mmu.hooks->paging_changed(cpu->mmu.hooks_opaque,
+							       X86_REG_EFER, old, v);
+		}
 		break;
 	}
 	case MSR_STAR: cpu->star = v; break;

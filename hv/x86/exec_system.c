@@ -101,6 +101,11 @@ void x86_write_cr(struct x86_cpu *cpu, unsigned int cr, uint64_t v)
 		x86_ud(cpu);
 	}
 	vm_emit(cpu->vm, EV_cr, -1, cr, old, v, cpu->insn_rip);
+	/* The hypervisor's MMU follows the paging registers (mmu_hw.h). */
+	if ((cr == 0 || cr == 3 || cr == 4) && cpu->mmu.hooks &&
+	    cpu->mmu.hooks->paging_changed)
+		cpu->mmu.hooks->paging_changed(cpu->mmu.hooks_opaque, (int)cr,
+					       old, v);
 }
 
 static uint64_t read_cr(struct x86_cpu *cpu, unsigned int cr)
@@ -206,6 +211,9 @@ void x86_exec_invlpg(struct x86_cpu *cpu, const struct x86_insn *in)
 	lin = x86_op_lin(cpu, in, &in->op[0]);
 	x86_tlb_invlpg(cpu, lin);
 	vm_emit(cpu->vm, EV_invlpg, -1, lin, 0, 0, 0);
+	/* ... and the hypervisor's MMU hears of it (kvm_mmu_invlpg). */
+	if (cpu->mmu.hooks && cpu->mmu.hooks->invlpg)
+		cpu->mmu.hooks->invlpg(cpu->mmu.hooks_opaque, lin);
 }
 
 void x86_exec_wbinvd(struct x86_cpu *cpu, const struct x86_insn *in)

@@ -28,6 +28,11 @@
  *     a student can reason about).
  *  5. Translate the final gpa through EPT.
  *
+ * Under shadow paging (hw->shadow) the hardware walks the hypervisor's
+ * shadow tables instead, never the guest's, and exits to the hypervisor
+ * on a miss (gwalk_shadow below); only the debugger's peeks walk the
+ * guest's tables then.
+ *
  * The guest is untrusted: a table gpa outside RAM reads as all ones
  * (what an unclaimed bus read returns), so a 64-bit entry there has
  * reserved bits set and faults with RSVD; the walk never follows more
@@ -532,6 +537,211 @@ static int gwalk_walk(struct gwalk *w, struct x86_xlate *out)
 	return -EIO;
 }
 
+/* --- shadow paging: the hardware walks the shadow tables ---------------- */
+
+/* How often one access may exit to the shadow MMU before we give up. */
+#define GWALK_SHADOW_RETRIES 4
+
+/*
+ * The gpa of a host page, for the record and the CPU: the shadow tables
+ * hold hpas only, and every RAM hpa lies in exactly one memslot.
+ */
+static gpa_t gwalk_hpa_to_gpa(const struct vm *vm, hpa_t hpa)
+{
+	for (unsigned int i = 0; i < vm->slots.count; i++) {
+		const struct memslot *s = &vm->slots.slot[i];
+
+		if (hpa >= s->base_hpa &&
+		    hpa - s->base_hpa < (s->npages << PAGE_SHIFT))
+			return gfn_to_gpa(s->base_gfn) + (hpa - s->base_hpa);
+	}
+	return hpa;
+}
+
+/*
+ * One walk of the shadow tables at hw->shadow_root: 4-level format, or
+ * PAE format (a root of four PDPTEs, then PD and PT) for 32-bit linear
+ * addresses. The tables are the hypervisor's, so their entries hold
+ * hpas. The rights check is the guest's (SMEP, SMAP, U/S) with two
+ * things forced as KVM forces them on the real CPU under shadow paging:
+ * CR0.WP=1 (write protection of guest page tables must hold for ring 0
+ * too; the hypervisor emulates CR0.WP=0 in the SPTEs it builds) and
+ * EFER.NXE=1 (SPTEs may use XD whatever the guest's mode). With
+ * @tracked the access is a write the hypervisor asked to be emulated:
+ * it is checked as a read and reported with X86_XLATE_F_TRACKED.
+ * Returns true with @out filled, or false with the error code for the
+ * exit in *@pferr (which may be 0: a supervisor read of a missing page).
+ */
+static bool gwalk_shadow_once(struct gwalk *w, bool tracked,
+			      struct x86_xlate *out, uint32_t *pferr)
+{
+	struct x86_mmu_hw *hw = w->hw;
+	enum x86_paging_mode mode = hw->shadow_levels == 4 ? X86_PAGING_4LEVEL
+							   : X86_PAGING_PAE;
+	const struct x86_paging_desc *d = &x86_paging_desc[mode];
+	struct x86_paging_ctx hctx = *w->ctx;
+	struct gwalk_rights rights = { true, true, false };
+	uint32_t pfec = w->pfec;
+	uint32_t check = tracked ? pfec & ~PFERR_WRITE : pfec;
+	gva_t gva = mode == X86_PAGING_4LEVEL ? w->gva : (uint32_t)w->gva;
+	hpa_t table = hw->shadow_root;
+
+	hctx.cr0 |= X86_CR0_WP;
+	hctx.efer |= X86_EFER_NXE;
+	if (w->rec)
+		w->rec->nsteps = 0;
+	for (int i = 0; i < d->levels; i++) {
+		const struct x86_paging_level *l = &d->lvl[i];
+		unsigned int index = (gva >> l->shift) & ((1u << l->index_bits) - 1);
+		hpa_t ptep = table + (hpa_t)index * 8;
+		uint64_t e = table ? arena_read64(&hw->vm->arena, ptep) : 0;
+		bool large = (e & X86_PTE_PS) && l->large_ok;
+		bool leaf = large || i == d->levels - 1;
+		uint64_t rsvd = l->rsvd | (large ? l->rsvd_large : 0) |
+				(l->ps_rsvd ? X86_PTE_PS : 0);
+
+		if ((e & X86_PTE_P) && l->has_rights) {
+			rights.writable &= !!(e & X86_PTE_RW);
+			rights.user &= !!(e & X86_PTE_US);
+			rights.nx |= !!(e & X86_PTE_XD);
+		}
+		if (w->rec) {
+			struct walk_step *s = walk_record_push(w->rec);
+
+			s->table = WALK_SHADOW;
+			s->level = (int8_t)l->level;
+			s->index = (uint16_t)index;
+			s->perms = (e & X86_PTE_P) ? gwalk_perms(&rights) : 0;
+			s->table_addr = table;
+			s->entry_addr = ptep;
+			s->entry = e;
+			s->input = w->gva;
+			s->leaf = (e & X86_PTE_P) && leaf;
+		}
+		if (!(e & X86_PTE_P))
+			return *pferr = pfec, false;
+		if (e & rsvd)
+			return *pferr = pfec | PFERR_PRESENT | PFERR_RSVD, false;
+		if (!leaf) {
+			table = e & d->addr_mask;
+			continue;
+		}
+		if (gwalk_check_rights(&hctx, check, w->implicit, &rights))
+			return *pferr = pfec | PFERR_PRESENT, false;
+		{
+			uint64_t mask = (1ull << l->shift) - 1;
+			uint32_t perms = gwalk_perms(&rights);
+
+			out->hpa = (e & d->addr_mask & ~mask) | (gva & mask);
+			out->gpa = gwalk_hpa_to_gpa(hw->vm, out->hpa);
+			out->page_shift = l->shift;
+			if (e & X86_PTE_G)
+				perms |= WALK_P_GLOBAL;
+			if (e & X86_PTE_D)
+				perms |= WALK_P_DIRTY;
+			if (e & X86_PTE_A)
+				perms |= WALK_P_ACCESSED;
+			if (tracked) {
+				perms &= ~WALK_P_WRITE;
+				out->flags |= X86_XLATE_F_TRACKED;
+			}
+			out->perms = perms;
+			if (w->rec) {
+				w->rec->out = out->gpa;
+				w->rec->out_hpa = out->hpa;
+				w->rec->perms = perms;
+				w->rec->page_shift = l->shift;
+			}
+			return true;
+		}
+	}
+	return *pferr = pfec, false;
+}
+
+/*
+ * Shadow paging: walk the shadow tables; on a miss or violation exit to
+ * the hypervisor (hooks->shadow_page_fault) and retry after it fixed
+ * them, a bounded number of times. The hypervisor may answer with a
+ * guest #PF, with MMIO, or with "emulate this write" (tracked).
+ */
+static int gwalk_shadow(struct gwalk *w, struct x86_xlate *out)
+{
+	struct x86_mmu_hw *hw = w->hw;
+	bool tracked = false;
+
+	if (w->rec)
+		w->rec->kind = WALK_SHADOW;
+	for (int tries = 0; tries <= GWALK_SHADOW_RETRIES; tries++) {
+		struct x86_shadow_fault f = { 0 };
+		uint32_t pferr = 0;
+		int ret;
+
+		if (gwalk_shadow_once(w, tracked, out, &pferr))
+			return X86_XLATE_OK;
+		if (!hw->hooks || !hw->hooks->shadow_page_fault)
+			break;
+		ret = hw->hooks->shadow_page_fault(hw->hooks_opaque, w->ctx,
+						   w->gva,
+						   pferr | (w->implicit ? X86_ACC_IMPLICIT : 0),
+						   &f);
+		if (ret < 0)
+			return gwalk_error(w, ret, 0);
+		if (ret == X86_XLATE_PF) {
+			/* The hypervisor's guest walk emitted walker_error. */
+			out->pferr = f.inject_pferr;
+			if (w->rec) {
+				w->rec->result = WALK_FAULT;
+				w->rec->fault_code = f.inject_pferr;
+				w->rec->why = "the guest's own tables fault";
+			}
+			return X86_XLATE_PF;
+		}
+		if (ret == X86_XLATE_MMIO) {
+			out->gpa = f.gpa;
+			if (w->rec) {
+				w->rec->out = f.gpa;
+				w->rec->result = WALK_MMIO;
+				w->rec->why = "the gpa is not RAM (MMIO)";
+			}
+			return X86_XLATE_MMIO;
+		}
+		tracked |= (f.flags & X86_XLATE_F_TRACKED) &&
+			   (w->pfec & PFERR_WRITE);
+	}
+	if (w->rec) {
+		w->rec->result = WALK_ERROR;
+		w->rec->why = "the shadow MMU did not resolve the fault";
+	}
+	return -EIO;
+}
+
+int x86_hw_shadow_peek(struct x86_mmu_hw *hw, const struct x86_paging_ctx *ctx,
+		       gva_t gva, uint32_t access, struct walk_record *rec)
+{
+	struct gwalk w = {
+		.hw = hw,
+		.ctx = ctx,
+		.rec = rec,
+		.gva = gva,
+		.pfec = access & (PFERR_WRITE | PFERR_USER | PFERR_FETCH),
+		.peek = true,
+		.implicit = access & X86_ACC_IMPLICIT,
+	};
+	struct x86_xlate out = { 0 };
+	uint32_t pferr = 0;
+
+	if (!hw->shadow)
+		return -EINVAL;
+	walk_record_init(rec, WALK_SHADOW, gva, w.pfec | X86_ACC_PEEK);
+	if (!gwalk_shadow_once(&w, false, &out, &pferr)) {
+		rec->result = WALK_FAULT;
+		rec->fault_code = pferr;
+		rec->why = "not in the shadow tables: the access exits to the "
+			   "shadow MMU";
+	}
+	return 0;
+}
+
 int x86_hw_translate(struct x86_mmu_hw *hw, const struct x86_paging_ctx *ctx,
 		     gva_t gva, uint32_t access, struct x86_xlate *out,
 		     struct walk_record *rec)
@@ -561,7 +771,11 @@ int x86_hw_translate(struct x86_mmu_hw *hw, const struct x86_paging_ctx *ctx,
 	out->pferr = 0;
 	out->hpa = 0;
 	out->perms = 0;
-	ret = gwalk_walk(&w, out);
+	out->flags = 0;
+	if (hw->shadow && !peek)
+		ret = gwalk_shadow(&w, out);
+	else
+		ret = gwalk_walk(&w, out);
 	if (rec && !peek)
 		gwalk_record_copy(rec, &hw->last_walk);
 	return ret;

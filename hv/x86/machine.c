@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include <hv/machine.h>
+#include <hv/mmu/shadow.h>
 #include <hv/mmu/tdp.h>
 #include <hv/x86/cpu.h>
 #include <hv/x86/debugexit.h>
@@ -19,6 +20,7 @@ struct x86_machine {
 	struct machine m;
 	struct x86_cpu *cpu;
 	struct tdp_mmu *tdp;
+	struct shadow_mmu *shadow;
 	struct uart16550 com1;
 	struct multiboot_image img;
 };
@@ -34,6 +36,8 @@ static int x86_format_stats(struct machine *m, char *buf, size_t size)
 
 	if (xm->tdp)
 		return tdp_mmu_format_stats(xm->tdp, buf, size);
+	if (xm->shadow)
+		return shadow_mmu_format_stats(xm->shadow, buf, size);
 	return 0;
 }
 
@@ -42,8 +46,10 @@ static int x86_dump_tables(struct machine *m, uint64_t start, uint64_t end,
 {
 	struct x86_machine *xm = to_x86(m);
 
+	if (xm->shadow)
+		return shadow_mmu_dump(xm->shadow, start, end, buf, size);
 	if (!xm->tdp)
-		return snprintf(buf, size, "no TDP tables (--mmu shadow)\n");
+		return snprintf(buf, size, "no hypervisor tables\n");
 	return tdp_mmu_dump(xm->tdp, start, end, buf, size);
 }
 
@@ -54,6 +60,8 @@ static void x86_destroy(struct machine *m)
 	/* The TDP tables live in the arena: free them before it goes. */
 	if (xm->tdp)
 		tdp_mmu_destroy(xm->tdp);
+	if (xm->shadow)
+		shadow_mmu_destroy(xm->shadow);
 	vm_destroy(&m->vm);	/* destroys the vCPU, then the arena */
 	free(xm);
 }
@@ -79,12 +87,7 @@ int x86_machine_create(struct machine **out, const uint8_t *image,
 	struct x86_machine *xm;
 	int ret;
 
-	if (cfg.mmu_mode == VM_MMU_SHADOW) {
-		snprintf(err, errlen, "--mmu shadow is not built yet; "
-			 "use --mmu tdp");
-		return -ENOTSUP;
-	}
-	if (cfg.mmu_mode != VM_MMU_TDP) {
+	if (cfg.mmu_mode != VM_MMU_TDP && cfg.mmu_mode != VM_MMU_SHADOW) {
 		snprintf(err, errlen, "x86 supports --mmu tdp or shadow");
 		return -EINVAL;
 	}
@@ -121,15 +124,34 @@ int x86_machine_create(struct machine **out, const uint8_t *image,
 		goto fail;
 	}
 	xm->m.vm.vcpu = &xm->cpu->vcpu;
-	xm->tdp = tdp_mmu_create(&xm->m.vm);
-	if (!xm->tdp) {
-		snprintf(err, errlen, "cannot create the TDP MMU");
-		ret = -ENOMEM;
-		goto fail;
-	}
-	xm->m.vm.mmu = xm->tdp;
-	tdp_mmu_attach(xm->tdp, &xm->cpu->mmu);
 	x86_cpu_reset_multiboot(xm->cpu, xm->img.entry, xm->img.mbi_gpa);
+	if (cfg.mmu_mode == VM_MMU_SHADOW) {
+		/* The shadow MMU starts from the vCPU's paging registers. */
+		struct x86_paging_ctx ctx = {
+			.cr0 = xm->cpu->cr0, .cr3 = xm->cpu->cr3,
+			.cr4 = xm->cpu->cr4, .efer = xm->cpu->efer,
+			.cpl = xm->cpu->cpl,
+		};
+
+		xm->shadow = shadow_mmu_create(&xm->m.vm);
+		if (!xm->shadow ||
+		    shadow_mmu_attach(xm->shadow, &xm->cpu->mmu, &ctx)) {
+			snprintf(err, errlen, "cannot create the shadow MMU");
+			ret = -ENOMEM;
+			goto fail;
+		}
+		xm->m.vm.mmu = xm->shadow;
+		xm->m.vm.tool_wrote = shadow_tool_wrote;
+	} else {
+		xm->tdp = tdp_mmu_create(&xm->m.vm);
+		if (!xm->tdp) {
+			snprintf(err, errlen, "cannot create the TDP MMU");
+			ret = -ENOMEM;
+			goto fail;
+		}
+		xm->m.vm.mmu = xm->tdp;
+		tdp_mmu_attach(xm->tdp, &xm->cpu->mmu);
+	}
 	*out = &xm->m;
 	return 0;
 fail:

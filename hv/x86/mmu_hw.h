@@ -8,8 +8,10 @@
  *                  (the two-dimensional walk); an EPT miss or violation
  *                  exits to the hypervisor (hooks->ept_violation), which
  *                  fixes the EPT and lets the walk retry.
- *   shadow:        (issue #3) the shadow tables at hpas; a miss exits to
- *                  the hypervisor (hooks->shadow_page_fault).
+ *   shadow:        the shadow tables at hpas (PAE or 4-level format),
+ *                  never the guest's; a miss or a violation exits to
+ *                  the hypervisor (hooks->shadow_page_fault), which
+ *                  fixes the shadow tables and lets the walk retry.
  *
  * Reference card (Intel SDM vol. 3A ch. 4, vol. 3C ch. 29):
  *   #PF error code  bit 0 P (violation, not non-present), 1 W/R, 2 U/S,
@@ -78,6 +80,13 @@ struct x86_xlate {
  */
 #define X86_XLATE_F_TRACKED (1u << 0)
 
+/* What the hypervisor answers to a shadow page fault exit. */
+struct x86_shadow_fault {
+	uint32_t inject_pferr;	/* X86_XLATE_PF: the guest's error code */
+	uint32_t flags;		/* X86_XLATE_F_TRACKED */
+	gpa_t gpa;		/* X86_XLATE_MMIO: the gpa accessed */
+};
+
 /* The hypervisor's side of an exit taken during a walk. */
 struct x86_mmu_hooks {
 	/*
@@ -91,17 +100,22 @@ struct x86_mmu_hooks {
 
 	/*
 	 * Shadow paging (hw->shadow): the hardware walk of the shadow
-	 * tables missed or faulted for @gva with @pferr (as a #PF error
-	 * code). The hypervisor walks the guest's tables and either fixes
-	 * the shadow tables (return 0: the walk retries), or asks for a
-	 * guest #PF (return X86_XLATE_PF with *@inject_pferr set; CR2 is
-	 * @gva), or asks for an emulated write to a write-tracked guest
-	 * page table (return 0 after making the SPTE read-only and
-	 * setting *@flags |= X86_XLATE_F_TRACKED: the walk then succeeds
-	 * for writes and reports the flag), or -errno to stop the VM.
+	 * tables missed or faulted for @gva with @pferr (a #PF error code:
+	 * P for a violation or reserved bit, RSVD, W, U, I/D, plus
+	 * X86_ACC_IMPLICIT for an implicit supervisor access). @ctx is the
+	 * guest's paging state, as a VM exit carries it. The hypervisor
+	 * walks the guest's tables and either fixes the shadow tables
+	 * (return 0: the walk retries), or asks for a guest #PF (return
+	 * X86_XLATE_PF with f->inject_pferr set; CR2 is @gva), or reports
+	 * MMIO (return X86_XLATE_MMIO with f->gpa), or asks for an
+	 * emulated write to a write-tracked guest page table (return 0
+	 * after making the SPTE read-only and setting f->flags |=
+	 * X86_XLATE_F_TRACKED: the walk then succeeds for writes and
+	 * reports the flag), or -errno to stop the VM.
 	 */
-	int (*shadow_page_fault)(void *opaque, gva_t gva, uint32_t pferr,
-				 uint32_t *inject_pferr, uint32_t *flags);
+	int (*shadow_page_fault)(void *opaque, const struct x86_paging_ctx *ctx,
+				 gva_t gva, uint32_t pferr,
+				 struct x86_shadow_fault *f);
 
 	/* The CPU wrote @len bytes at @gpa of a tracked page (see above). */
 	void (*track_write)(void *opaque, gpa_t gpa, const void *bytes,
@@ -149,6 +163,18 @@ struct x86_mmu_hw {
 int x86_hw_translate(struct x86_mmu_hw *hw, const struct x86_paging_ctx *ctx,
 		     gva_t gva, uint32_t access, struct x86_xlate *out,
 		     struct walk_record *rec);
+
+/*
+ * The debugger's view of the shadow tables: walk hw->shadow_root for
+ * @gva as the hardware would for @access (PFERR_WRITE/USER/FETCH), with
+ * no exit, no event and no change. Fills @rec (kind WALK_SHADOW):
+ * WALK_OK with the gpa and hpa when the shadow tables map it, WALK_FAULT
+ * when the access would exit to the shadow MMU. Returns 0, or -EINVAL
+ * when @hw is not in shadow mode.
+ */
+int x86_hw_shadow_peek(struct x86_mmu_hw *hw, const struct x86_paging_ctx *ctx,
+		       gva_t gva, uint32_t access, struct walk_record *rec);
+
 
 /*
  * The architectural rights check of a walk (U/S, R/W with CR0.WP, XD,

@@ -14,7 +14,8 @@
  *           which is how the first write of a clean page re-walks)
  *   tag_x   a fetch walk succeeded
  *   tag_wc  writable, but the page holds decoded instructions: stores
- *           go through x86_st_slow, which invalidates the icache
+ *           go through x86_st_slow, which drops the blocks they overlap
+ *           (x86_icache_invalidate, block.c)
  * Implicit supervisor accesses (GDT, IDT, TSS) bypass the TLB; MMIO is
  * never cached. A walk that reports a mapping larger than 4 KiB sets
  * tlb_has_large, after which INVLPG flushes everything (we cache 4 KiB
@@ -90,22 +91,12 @@ void x86_mark_code(struct x86_cpu *cpu, hpa_t hpa)
 		}
 }
 
-void x86_icache_invalidate(struct x86_cpu *cpu, uintptr_t hva,
-			   unsigned int len)
-{
-	for (uintptr_t a = hva - 14; a != hva + len; a++) {
-		struct x86_insn *in = &cpu->icache[a & (X86_ICACHE_SIZE - 1)];
-
-		if (in->key == a && a + in->len > hva)
-			in->key = 0;
-	}
-}
-
 /* One translated piece of an access: host memory or an MMIO gpa. */
 struct piece {
 	uint8_t *host;		/* NULL: MMIO */
 	gpa_t gpa;
 	hpa_t hpa;
+	bool tracked;		/* a write-tracked guest page table */
 };
 
 /* Does any watchpoint overlap the page at @page? */
@@ -160,6 +151,9 @@ static void translate(struct x86_cpu *cpu, uint64_t gva, enum x86_acc acc,
 	uint8_t *host;
 	int rc;
 
+	p->tracked = false;
+	/* A walk may refill the TLB or stop the VM: see run_block (cpu.c). */
+	cpu->walked = true;
 	if (cpu->mode == 64 && !x86_canonical(gva))
 		x86_gp(cpu, 0);
 	if (acc == ACC_W)
@@ -194,6 +188,7 @@ static void translate(struct x86_cpu *cpu, uint64_t gva, enum x86_acc acc,
 	p->host = host + (gva & ~PAGE_MASK);
 	p->gpa = out.gpa;
 	p->hpa = out.hpa;
+	p->tracked = out.flags & X86_XLATE_F_TRACKED;
 	if (sys)
 		return;
 	/* Watched pages stay out of the TLB for data: see x86_wp_check. */
@@ -216,6 +211,9 @@ static void translate(struct x86_cpu *cpu, uint64_t gva, enum x86_acc acc,
 	switch (acc) {
 	case ACC_W:
 		e->tag_r = page;
+		/* Never a writable entry for a tracked page (mmu_hw.h). */
+		if (p->tracked)
+			break;
 		if (code_page(cpu, out.hpa))
 			e->tag_wc = page;
 		else
@@ -288,6 +286,10 @@ static void store_piece(struct x86_cpu *cpu, const struct piece *p,
 	x86_host_store(p->host, size, v);
 	if (code_page(cpu, p->hpa))
 		x86_icache_invalidate(cpu, (uintptr_t)p->host, size);
+	/* A write-tracked page: the write is done, now tell the MMU. */
+	if (p->tracked && cpu->mmu.hooks && cpu->mmu.hooks->track_write)
+		cpu->mmu.hooks->track_write(cpu->mmu.hooks_opaque, p->gpa, &v,
+					    size);
 }
 
 static void do_store(struct x86_cpu *cpu, uint64_t gva, unsigned int size,

@@ -9,7 +9,7 @@ set -u
 tier_begin guests
 out=build/guest-runs
 mkdir -p "$out"
-MMUS=${MMUS:-tdp}
+MMUS=${MMUS:-tdp shadow}
 TIMEOUT=${GUEST_TIMEOUT:-120}
 
 guests=$(ls guests/build/x86/*.elf 2>/dev/null | grep -v -e /loop -e /pagetouch)
