@@ -2,15 +2,20 @@
 /*
  * The x86 vCPU: creation, reset, the budgeted run loop and vcpu_ops.
  *
- * One step of the loop (TinyEMU style, a fixed budget per call):
+ * The run loop goes a block at a time (block.c):
  *   1. linear rip = CS.base + rip; look its page up in the TLB's fetch
  *      tags (x86_fetch_page on a miss: a walk, maybe a #PF);
- *   2. the host address of the first byte keys the decoded-instruction
- *      cache; a miss runs Zydis (decode.c);
- *   3. rip moves past the instruction, the handler runs; a fault
- *      longjmps back here, rip returns to the instruction and the
- *      exception is delivered through the IDT (except.c);
- *   4. icount++, then a device's stop request ends the slice.
+ *   2. the host address of the first byte and rip find the block of
+ *      decoded instructions that starts there; a miss decodes it;
+ *   3. for each instruction: rip moves past it, its handler runs; a
+ *      fault longjmps back to x86_run, rip returns to the instruction
+ *      and the exception is delivered through the IDT (except.c);
+ *      icount++; a device's stop request ends the slice.
+ * Per instruction, the loop still does what the old one-at-a-time loop
+ * did whenever it could change the outcome: the budget ends a slice at
+ * an exact instruction, breakpoints are checked before each one (while
+ * any is armed), and the block ends early if its page left the TLB
+ * (fetching again would walk) or a store overwrote it (block.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,12 +24,6 @@
 
 #include <hv/x86/interp.h>
 
-/* Decode the instruction at @gva (host @hva); decode.c. */
-const struct x86_insn *x86_decode(struct x86_cpu *cpu, uint64_t gva,
-				  const uint8_t *hva);
-int x86_decoder_init(struct x86_cpu *cpu);
-void x86_decoder_destroy(struct x86_cpu *cpu);
-
 _Noreturn void x86_raise(struct x86_cpu *cpu, int vec, uint32_t err,
 			 bool has_err)
 {
@@ -32,6 +31,15 @@ _Noreturn void x86_raise(struct x86_cpu *cpu, int vec, uint32_t err,
 	cpu->exc.err = err;
 	cpu->exc.has_err = has_err;
 	cpu->exc.stop = 0;
+	cpu->exc.refetch = false;
+	longjmp(cpu->jb, 1);
+}
+
+_Noreturn void x86_refetch(struct x86_cpu *cpu)
+{
+	cpu->rip = cpu->insn_rip;
+	cpu->exc.stop = 0;
+	cpu->exc.refetch = true;
 	longjmp(cpu->jb, 1);
 }
 
@@ -46,6 +54,7 @@ _Noreturn void x86_stop(struct x86_cpu *cpu, enum vcpu_exit_reason reason,
 	vsnprintf(cpu->exit->msg, sizeof(cpu->exit->msg), fmt, ap);
 	va_end(ap);
 	cpu->exc.stop = 1;
+	cpu->exc.refetch = false;
 	longjmp(cpu->jb, 1);
 }
 
@@ -140,11 +149,15 @@ struct x86_cpu *x86_cpu_create(struct vm *vm)
 	cpu->vm = vm;
 	cpu->mmu.vm = vm;
 	cpu->mmu.ept_levels = 4;
-	cpu->icache = calloc(X86_ICACHE_SIZE, sizeof(*cpu->icache));
 	cpu->code_pages_n = vm->arena.size >> PAGE_SHIFT;
 	cpu->code_pages = calloc((cpu->code_pages_n + 7) / 8, 1);
-	if (!cpu->icache || !cpu->code_pages || x86_decoder_init(cpu)) {
-		free(cpu->icache);
+	if (!cpu->code_pages || x86_blocks_init(cpu)) {
+		free(cpu->code_pages);
+		free(cpu);
+		return NULL;
+	}
+	if (x86_decoder_init(cpu)) {
+		x86_blocks_destroy(cpu);
 		free(cpu->code_pages);
 		free(cpu);
 		return NULL;
@@ -163,7 +176,7 @@ static void x86_destroy(struct vcpu *vcpu)
 	struct x86_cpu *cpu = to_cpu(vcpu);
 
 	x86_decoder_destroy(cpu);
-	free(cpu->icache);
+	x86_blocks_destroy(cpu);
 	free(cpu->code_pages);
 	free(cpu);
 }
@@ -222,12 +235,6 @@ static bool handle_exception(struct x86_cpu *cpu)
 }
 
 /*
- * The hot loop, kept out of the function that calls setjmp so the
- * compiler can hold cpu and vm in registers. Runs until icount reaches
- * cpu->icount_end or something asks to stop; returns true if the slice
- * ended early (halt or a device's stop request, already in *exit).
- */
-/*
  * A breakpoint at @gva (a linear address, as the tools give them)?
  * Never patches guest memory: the tools' list is compared before each
  * instruction while any is armed.
@@ -263,9 +270,90 @@ static void x86_debug_arm(struct x86_cpu *cpu)
 		x86_tlb_flush(cpu, true);
 	cpu->dbg_wp = wp;
 	cpu->dbg_bp = d->nbp > 0;
+	if (d->nbp != cpu->bp_nsaved ||
+	    memcmp(d->bp, cpu->bp_saved, d->nbp * sizeof(d->bp[0]))) {
+		/* Blocks learn again whether they hold one. */
+		cpu->bp_nsaved = d->nbp < VCPU_MAX_BP ? d->nbp : VCPU_MAX_BP;
+		memcpy(cpu->bp_saved, d->bp, cpu->bp_nsaved * sizeof(d->bp[0]));
+		cpu->bp_gen++;
+		cpu->bp_bloom = 0;
+		for (unsigned int i = 0; i < cpu->bp_nsaved; i++)
+			cpu->bp_bloom |= 1ull << (d->bp[i] & 63);
+	}
 	d->stop_cause = VCPU_STOP_NONE;
 }
 
+/* A breakpoint before the instruction at @rip, unless it is resumed. */
+static bool bp_before(struct x86_cpu *cpu, uint64_t rip, uint64_t *skip_bp)
+{
+	uint64_t gva = x86_lin(cpu, X86_CS, rip);
+
+	if (gva != *skip_bp && (cpu->bp_bloom & (1ull << (gva & 63))) &&
+	    x86_bp_hit(cpu, gva))
+		return true;
+	*skip_bp = ~0ull;
+	return false;
+}
+
+/*
+ * Does block @b, at linear address @gva, hold an armed breakpoint? The
+ * answer is kept in the block until the breakpoints change.
+ */
+static bool bp_in_block(const struct x86_cpu *cpu, struct x86_block *b,
+			uint64_t gva)
+{
+	bool any = false;
+
+	if ((b->bp_tag >> 1) == cpu->bp_gen)
+		return b->bp_tag & 1;
+	for (unsigned int i = 0; i < cpu->bp_nsaved; i++)
+		any |= cpu->bp_saved[i] - gva < b->bytes;
+	b->bp_tag = cpu->bp_gen << 1 | any;
+	return any;
+}
+
+/*
+ * Run the first @n instructions of @b, whose page is @page in TLB entry
+ * @e. Stops after an instruction that asked the slice to stop or that
+ * took the page out of the TLB (one that overwrote the block leaves
+ * through x86_refetch when the next instruction would run). Both can
+ * only happen in a walk, which sets cpu->walked, so that is all the
+ * loop looks at. @debug: breakpoints are armed; returns true if one is
+ * hit (the caller has checked the first instruction). Inlined twice,
+ * with and without.
+ */
+static inline __attribute__((always_inline)) bool
+run_block(struct x86_cpu *cpu, struct vm *vm, const struct x86_block *b,
+	  unsigned int n, const struct x86_tlb_entry *e, uint64_t page,
+	  bool debug, uint64_t *skip_bp)
+{
+	const struct x86_insn *in = b->insn, *end = in + n;
+
+	cpu->walked = false;
+	for (;;) {
+		cpu->insn_rip = in->rip;
+		cpu->rip = in->next_rip;
+		in->fn(cpu, in);
+		vm->icount++;
+		if (++in == end)
+			return false;
+		if (unlikely(cpu->walked)) {
+			cpu->walked = false;
+			if (vm->stop_requested || e->tag_x != page)
+				return false;
+		}
+		if (debug && bp_before(cpu, in->rip, skip_bp))
+			return true;
+	}
+}
+
+/*
+ * The hot loop, kept out of the function that calls setjmp so the
+ * compiler can hold cpu and vm in registers. Runs until icount reaches
+ * cpu->icount_end or something asks to stop; returns true if the slice
+ * ended early (halt, breakpoint or a device's stop request, already in
+ * *exit).
+ */
 static __attribute__((noinline)) bool run_loop(struct x86_cpu *cpu,
 					       struct vm *vm)
 {
@@ -275,34 +363,35 @@ static __attribute__((noinline)) bool run_loop(struct x86_cpu *cpu,
 
 	cpu->vcpu.dbg.skip_bp_valid = false;
 	while (vm->icount < cpu->icount_end) {
-		uint64_t rip = cpu->rip;
-		uint64_t gva = cpu->mode == 64 ? rip :
-			       (uint32_t)(rip + cpu->seg[X86_CS].base);
+		uint64_t left = cpu->icount_end - vm->icount;
+		uint64_t gva = x86_lin(cpu, X86_CS, cpu->rip);
+		uint64_t page = gva & PAGE_MASK;
 		const struct x86_tlb_entry *e =
 			&cpu->tlbc[(gva >> PAGE_SHIFT) & (X86_TLB_SIZE - 1)];
-		const struct x86_insn *in;
+		const struct x86_block *b;
 		const uint8_t *hva;
+		unsigned int n;
 
-		if (unlikely(cpu->dbg_bp)) {
-			if (gva != skip_bp && x86_bp_hit(cpu, gva))
-				return true;
-			skip_bp = ~0ull;
-		}
-		cpu->insn_rip = rip;
-		if (likely(e->tag_x == (gva & PAGE_MASK)))
+		if (unlikely(cpu->dbg_bp) && bp_before(cpu, cpu->rip, &skip_bp))
+			return true;
+		cpu->insn_rip = cpu->rip;
+		if (likely(e->tag_x == page))
 			hva = (const uint8_t *)(e->addend + gva);
 		else
 			hva = x86_fetch_page(cpu, gva);
-		in = &cpu->icache[(uintptr_t)hva & (X86_ICACHE_SIZE - 1)];
-		if (unlikely(in->key != (uintptr_t)hva || in->mode != cpu->mode))
-			in = x86_decode(cpu, gva, hva);
-		cpu->cur = in;
-		rip += in->len;
-		if (cpu->mode != 64)
-			rip = x86_ip_mask(cpu, rip);
-		cpu->rip = rip;
-		in->fn(cpu, in);
-		vm->icount++;
+		b = x86_block_get(cpu, gva, hva);
+		n = left < b->n ? (unsigned int)left : b->n;
+		/*
+		 * Breakpoints cost a check per instruction only in a block
+		 * that holds one (the first instruction was checked above).
+		 */
+		if (unlikely(cpu->dbg_bp) &&
+		    bp_in_block(cpu, (struct x86_block *)b, gva)) {
+			if (run_block(cpu, vm, b, n, e, page, true, &skip_bp))
+				return true;
+		} else {
+			run_block(cpu, vm, b, n, e, page, false, NULL);
+		}
 		if (unlikely(vm->stop_requested | cpu->halted)) {
 			if (vm->stop_requested) {
 				vm->stop_requested = false;
@@ -335,7 +424,7 @@ static int x86_run(struct vcpu *vcpu, uint64_t budget, struct vcpu_exit *exit)
 		exit->reason = VCPU_EXIT_HALT;
 		return 0;
 	}
-	if (setjmp(cpu->jb)) {
+	if (setjmp(cpu->jb) && !cpu->exc.refetch) {
 		if (cpu->exc.stop) {
 			cpu->rip = cpu->insn_rip;
 			cpu->delivering = -1;
@@ -394,6 +483,19 @@ static int x86_translate(struct vcpu *vcpu, gva_t gva, uint32_t access,
 	return 0;
 }
 
+static int x86_shadow_peek(struct vcpu *vcpu, gva_t gva, uint32_t access,
+			   struct walk_record *rec)
+{
+	struct x86_cpu *cpu = to_cpu(vcpu);
+	struct x86_paging_ctx ctx;
+
+	x86_paging_ctx(cpu, &ctx);
+	if (!(access & PFERR_USER) && ctx.cpl == 3 &&
+	    !(access & X86_ACC_IMPLICIT))
+		access |= PFERR_USER;
+	return x86_hw_shadow_peek(&cpu->mmu, &ctx, gva, access, rec);
+}
+
 static void x86_flush(struct vcpu *vcpu)
 {
 	x86_tlb_flush(to_cpu(vcpu), true);
@@ -404,6 +506,7 @@ const struct vcpu_ops x86_vcpu_ops = {
 	.run = x86_run,
 	.get_pc = x86_get_pc,
 	.translate = x86_translate,
+	.shadow_peek = x86_shadow_peek,
 	.reg_table = x86_reg_table,
 	.get_reg = x86_get_reg,
 	.set_reg = x86_set_reg,

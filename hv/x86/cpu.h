@@ -5,8 +5,9 @@
  * Zydis decodes, we execute. 32-bit protected mode, compatibility mode
  * and 64-bit long mode at CPL 0 and 3, segments from the guest's GDT,
  * IDT delivery with the #DF / triple-fault rules, a software TLB in
- * front of the hardware page walker (mmu_hw.h), and a decoded-instruction
- * cache so Zydis runs once per instruction address.
+ * front of the hardware page walker (mmu_hw.h), and a cache of decoded
+ * straight-line blocks so Zydis runs once per instruction address and
+ * the run loop looks rip up once per block (block.c).
  *
  * Reference card (Intel SDM vol. 3A):
  *   segment attr (our packing, as VMX's access rights)
@@ -155,6 +156,7 @@ struct x86_tlb_entry {
 	uint64_t tag_wc;	/* writable, but the page holds decoded code:
 				   stores take the slow path and invalidate */
 	bool global;		/* survives CR3 writes (CR4.PGE + G) */
+	uint64_t pad;		/* to 64 bytes: indexing is a shift */
 };
 
 struct x86_insn;
@@ -181,9 +183,12 @@ struct x86_op {
 
 struct x86_insn {
 	x86_exec_fn fn;
-	uintptr_t key;		/* host address of the first byte; 0 empty */
+	uint64_t rip;		/* its own rip: blocks are decoded per rip */
+	uint64_t next_rip;	/* rip + len, wrapped to the code size */
+	uint64_t target;	/* relative jump/call: where it goes */
 	uint8_t mode;		/* 16, 32, 64: the mode it was decoded in */
 	uint8_t len;
+	uint8_t ends_block;	/* may change rip, mode, paging or the TLB */
 	uint8_t osize;		/* operand size, bytes */
 	uint8_t asize;		/* address size, bytes */
 	uint8_t rep;		/* 0, 1 rep/repe, 2 repne */
@@ -200,17 +205,56 @@ struct x86_insn {
 enum x86_lf_op {
 	LF_NONE,		/* flags live in rflags */
 	LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC,
+	LF_SHL, LF_SHR, LF_SAR,	/* a shifted by b (b != 0) */
 };
 
 struct x86_lazy_flags {
 	uint8_t op;		/* enum x86_lf_op */
 	uint8_t size;		/* operand size in bytes */
-	uint8_t cin;		/* ADC/SBB carry in; INC/DEC the kept CF */
-	uint64_t a, b, res;	/* operands and result, masked to size */
+	uint8_t cin;		/* ADC/SBB carry in; INC/DEC the kept CF;
+				   shifts: the last bit shifted out */
+	uint64_t a, b, res;	/* operands and result, masked to size
+				   (LF_LOGIC keeps only res) */
 };
 
-#define X86_ICACHE_BITS 15
-#define X86_ICACHE_SIZE (1u << X86_ICACHE_BITS)
+/*
+ * A block: the straight-line run of decoded instructions that starts at
+ * one rip (block.c). It ends after a jump or any instruction that may
+ * change the mode, paging or the TLB, before an instruction that would
+ * cross into the next page, or at X86_BLOCK_MAX instructions; so it
+ * lies in one host page, whose TLB fetch entry covers all of it.
+ */
+#define X86_BLOCK_MAX 32
+
+struct x86_block {
+	uintptr_t key;		/* host address of the first byte; 0 once
+				   invalidated (a store overlapped it) */
+	uint64_t rip;		/* rip of the first instruction */
+	uint8_t mode;		/* 16, 32, 64: decoded for this code size */
+	uint8_t n;		/* instructions */
+	uint16_t bytes;		/* they occupy [key, key + bytes) */
+	uint32_t bp_tag;	/* cpu->bp_gen << 1 | a breakpoint lies in
+				   the block; 0: not known */
+	struct x86_block *hnext;	/* next in the same hash bucket */
+	struct x86_block *pnext;	/* next on the same host page */
+	struct x86_insn *insn;	/* n decoded instructions */
+};
+
+/* The block cache: a hash on (hva, rip), bump-allocated pools. */
+#define X86_BLOCK_HASH_BITS 14
+#define X86_BLOCK_POOL 8192		/* blocks */
+#define X86_BLOCK_INSN_POOL 65536	/* instructions, over all blocks */
+
+struct x86_block_cache {
+	struct x86_block **hash;	/* 1 << X86_BLOCK_HASH_BITS buckets */
+	struct x86_block **page;	/* per arena page: its blocks */
+	struct x86_block *blocks;	/* X86_BLOCK_POOL */
+	struct x86_insn *insns;		/* X86_BLOCK_INSN_POOL */
+	unsigned int nblocks, ninsns;	/* used so far */
+	struct x86_block scratch;	/* an uncached one-instruction block */
+	struct x86_insn scratch_insn;	/* (an instruction across pages) */
+	uint64_t flushes;		/* the pools filled up: all dropped */
+};
 
 /* --- the CPU ---------------------------------------------------------- */
 
@@ -245,7 +289,6 @@ struct x86_cpu {
 	/* ---- interpreter state, private ---- */
 	uint8_t mode;		/* 16, 32, 64: code size of CS */
 	uint64_t insn_rip;	/* rip of the instruction being executed */
-	const struct x86_insn *cur;	/* it, decoded */
 	jmp_buf jb;		/* exceptions longjmp back to run() */
 	int delivering;		/* vector being delivered, or -1 */
 	bool deliver_ext;	/* delivering a hardware event (EXT bit) */
@@ -254,9 +297,16 @@ struct x86_cpu {
 		uint32_t err;
 		bool has_err;
 		int stop;	/* nonzero: leave run() with this exit */
+		bool refetch;	/* neither: carry on at rip (x86_refetch) */
 	} exc;
 	uint64_t icount_end;	/* this slice ends when vm->icount gets here */
+	bool walked;		/* a walk ran (tlb.c): the TLB may have
+				   changed, the VM may have been asked to stop */
 	bool dbg_bp;		/* vcpu.dbg has breakpoints armed */
+	uint32_t bp_gen;	/* bumped when the armed breakpoints change */
+	uint64_t bp_bloom;	/* bit (gva & 63) of every breakpoint */
+	unsigned int bp_nsaved;	/* the breakpoints bp_gen stands for */
+	gva_t bp_saved[VCPU_MAX_BP];
 	bool dbg_wp;		/* ... watchpoints: their pages skip the TLB */
 	struct vcpu_exit *exit;	/* of the current run() */
 	bool halted;
@@ -264,7 +314,7 @@ struct x86_cpu {
 	bool tlb_has_large;	/* a >4 KiB mapping is cached: INVLPG flushes all */
 	struct x86_tlb_entry tlb[2][X86_TLB_SIZE];
 	struct x86_tlb_entry *tlbc;	/* tlb[cpl == 3] */
-	struct x86_insn *icache;	/* X86_ICACHE_SIZE entries */
+	struct x86_block_cache blk;	/* decoded instructions (block.c) */
 	uint8_t *code_pages;		/* bitmap over arena pages */
 	uint64_t code_pages_n;
 	/* The last data access, for the tools (blink style). */

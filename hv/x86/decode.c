@@ -2,14 +2,11 @@
 /*
  * Decoding: Zydis turns bytes into a ZydisDecodedInstruction once per
  * instruction address; we digest it into a small struct x86_insn (handler,
- * sizes, operands as register numbers and displacements) and keep it in
- * a direct-mapped cache keyed by the host address of its first byte, with
- * the code size (16/32/64) it was decoded for.
- *
- * Invalidation: a page that holds cached instructions is marked in
- * code_pages (by hpa); TLB entries lose their fast write tag for it, so
- * every store there goes through x86_st_slow, which drops the cached
- * instructions the store overlaps. An instruction that crosses a page
+ * sizes, operands as register numbers and displacements, its rip, next
+ * rip and jump target) for the block cache (block.c), which keeps them
+ * and drops them when a store overwrites their bytes. The handler is
+ * the general one of the dispatch table below, or a fast form for its
+ * operand shapes (exec_fast.c). An instruction that crosses a page
  * boundary is never cached (its second page could be remapped).
  *
  * The dispatch table maps each Zydis mnemonic to a handler and a
@@ -268,9 +265,13 @@ static bool digest_operand(const ZydisDecodedInstruction *zi,
 			op->agen = 1;
 		else if (z->mem.type != ZYDIS_MEMOP_TYPE_MEM)
 			return false;
+		/*
+		 * rip-relative: instructions are decoded for one rip, so
+		 * the address is the displacement from the next rip, fixed.
+		 */
 		if (z->mem.base == ZYDIS_REGISTER_RIP ||
 		    z->mem.base == ZYDIS_REGISTER_EIP)
-			op->base = RIPREG;
+			op->val = (int64_t)in->next_rip;
 		else if (z->mem.base != ZYDIS_REGISTER_NONE) {
 			r = gpr_of(z->mem.base);
 			if (r < 0 || r >= 16)
@@ -289,7 +290,8 @@ static bool digest_operand(const ZydisDecodedInstruction *zi,
 			op->seg = z->mem.segment - ZYDIS_REGISTER_ES;
 		else
 			op->seg = X86_DS;
-		op->val = z->mem.disp.has_displacement ? z->mem.disp.value : 0;
+		if (z->mem.disp.has_displacement)
+			op->val += z->mem.disp.value;
 		return true;
 	case ZYDIS_OPERAND_TYPE_IMMEDIATE:
 		op->kind = OPK_IMM;
@@ -407,20 +409,120 @@ static x86_exec_fn pick_handler(const ZydisDecodedInstruction *zi,
 }
 
 /*
- * Decode the instruction at linear @gva, whose first byte is at host
- * @hva. Faults (#PF on the second page, #UD on garbage) longjmp.
+ * The handlers after which the next instruction is simply the next one
+ * in memory, fetched through the same translation: a block goes on
+ * after them. Every other instruction ends its block: jumps, and all
+ * that may change rip, the mode, CPL, paging, the TLB or the flags that
+ * govern memory access, or that talks to devices. REP string
+ * instructions end it too: they may stop part way and resume.
  */
-const struct x86_insn *x86_decode(struct x86_cpu *cpu, uint64_t gva,
-				  const uint8_t *hva)
+static bool falls_through(x86_exec_fn fn, const struct x86_insn *in)
 {
-	static __thread struct x86_insn scratch;
+	static const x86_exec_fn straight[] = {
+		x86_exec_alu, x86_exec_test, x86_exec_incdec, x86_exec_neg,
+		x86_exec_not, x86_exec_shift, x86_exec_shd, x86_exec_mul1,
+		x86_exec_imul, x86_exec_div, x86_exec_bt, x86_exec_bsf,
+		x86_exec_bsr, x86_exec_setcc, x86_exec_cmovcc, x86_exec_mov,
+		x86_exec_movzx, x86_exec_movsx, x86_exec_lea, x86_exec_xchg,
+		x86_exec_cmpxchg, x86_exec_cmpxchg8b, x86_exec_xadd,
+		x86_exec_bswap, x86_exec_cbw, x86_exec_cwd, x86_exec_flagop,
+		x86_exec_sahf, x86_exec_lahf, x86_exec_xlat, x86_exec_nop,
+		x86_exec_push, x86_exec_pop, x86_exec_pushf, x86_exec_enter,
+		x86_exec_leave, x86_exec_cpuid, x86_exec_rdtsc,
+	};
+	static const x86_exec_fn strings[] = {
+		x86_exec_movs, x86_exec_stos, x86_exec_lods, x86_exec_cmps,
+		x86_exec_scas,
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(straight); i++)
+		if (fn == straight[i])
+			return true;
+	for (unsigned int i = 0; i < ARRAY_SIZE(strings); i++)
+		if (fn == strings[i])
+			return !in->rep;
+	return false;
+}
+
+/*
+ * Digest Zydis' instruction @zi, decoded at @rip, into @in. Operands we
+ * cannot represent get the #UD handler, as unimplemented mnemonics do.
+ */
+static void digest(const struct x86_cpu *cpu, uint64_t rip,
+		   const ZydisDecodedInstruction *zi,
+		   const ZydisDecodedOperand *zops, struct x86_insn *in)
+{
+	bool ok = true;
+	x86_exec_fn fn;
+
+	memset(in, 0, sizeof(*in));
+	in->mode = cpu->mode;
+	in->len = zi->length;
+	in->rip = rip;
+	in->next_rip = x86_ip_mask(cpu, rip + zi->length);
+	in->osize = zi->operand_width / 8;
+	in->asize = zi->address_width / 8;
+	in->mnemonic = zi->mnemonic;
+	in->lock = !!(zi->attributes & ZYDIS_ATTRIB_HAS_LOCK);
+	if (zi->attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE))
+		in->rep = 1;
+	else if (zi->attributes & ZYDIS_ATTRIB_HAS_REPNE)
+		in->rep = 2;
+	in->cc = zi->opcode & 0xf;
+	in->sreg = X86_DS;
+	if (zi->attributes & ZYDIS_ATTRIB_HAS_SEGMENT_ES) in->sreg = X86_ES;
+	if (zi->attributes & ZYDIS_ATTRIB_HAS_SEGMENT_CS) in->sreg = X86_CS;
+	if (zi->attributes & ZYDIS_ATTRIB_HAS_SEGMENT_SS) in->sreg = X86_SS;
+	if (zi->attributes & ZYDIS_ATTRIB_HAS_SEGMENT_FS) in->sreg = X86_FS;
+	if (zi->attributes & ZYDIS_ATTRIB_HAS_SEGMENT_GS) in->sreg = X86_GS;
+	in->nops = zi->operand_count_visible < 3 ? zi->operand_count_visible : 3;
+	for (unsigned int i = 0; i < in->nops; i++)
+		if (!digest_operand(zi, &zops[i], in, &in->op[i]))
+			ok = false;
+	/* A relative target, truncated to the operand size as jumps do. */
+	if (in->nops && in->op[0].kind == OPK_IMM && zops[0].imm.is_relative)
+		in->target = (in->next_rip + (uint64_t)in->op[0].val) &
+			     x86_mask(in->osize);
+	fn = ok ? pick_handler(zi, in) : exec_undefined;
+	in->ends_block = !falls_through(fn, in) ||
+			 in->next_rip != rip + in->len;	/* IP wrapped */
+	in->fn = x86_fast_handler(fn, in);
+}
+
+/*
+ * Decode the instruction at @rip from the @n bytes at @bytes (up to the
+ * end of their page) into @in, for a block being built. Returns false,
+ * with no side effect, if they do not hold one whole valid instruction.
+ */
+bool x86_decode_ahead(struct x86_cpu *cpu, uint64_t rip, const uint8_t *bytes,
+		      unsigned int n, struct x86_insn *in)
+{
+	ZydisDecodedInstruction zi;
+	ZydisDecodedOperand zops[ZYDIS_MAX_OPERAND_COUNT];
+
+	if (ZYAN_FAILED(ZydisDecoderDecodeFull(decoder_for(cpu, cpu->mode),
+					       bytes, n < 15 ? n : 15, &zi,
+					       zops)))
+		return false;
+	cpu->icache_misses++;
+	digest(cpu, rip, &zi, zops, in);
+	return true;
+}
+
+/*
+ * The instruction at cpu->rip (linear @gva, first byte at host @hva)
+ * that x86_decode_ahead refused: it crosses into the next page, which
+ * is fetched (and may #PF), or it is undecodable (#UD). Into @in, which
+ * is not cached (the second page could be remapped).
+ */
+void x86_decode_hard(struct x86_cpu *cpu, uint64_t gva, const uint8_t *hva,
+		     struct x86_insn *in)
+{
 	ZydisDecodedInstruction zi;
 	ZydisDecodedOperand zops[ZYDIS_MAX_OPERAND_COUNT];
 	uint8_t buf[16];
 	unsigned int avail = PAGE_SIZE - (gva & ~PAGE_MASK);
 	unsigned int n = avail < 15 ? avail : 15;
-	bool cross = false, ok = true;
-	struct x86_insn *in;
 	ZyanStatus st;
 
 	memcpy(buf, hva, n);
@@ -432,45 +534,14 @@ const struct x86_insn *x86_decode(struct x86_cpu *cpu, uint64_t gva,
 
 		memcpy(buf + n, p2, 15 - n);
 		n = 15;
-		cross = true;
 		st = ZydisDecoderDecodeFull(decoder_for(cpu, cpu->mode), buf,
 					    n, &zi, zops);
 	}
 	cpu->icache_misses++;
 	if (ZYAN_FAILED(st))
 		undefined(cpu, gva, buf, n < 15 ? n : 15, 0);
-
-	in = cross ? &scratch : &cpu->icache[(uintptr_t)hva & (X86_ICACHE_SIZE - 1)];
-	memset(in, 0, sizeof(*in));
-	in->mode = cpu->mode;
-	in->len = zi.length;
-	in->osize = zi.operand_width / 8;
-	in->asize = zi.address_width / 8;
-	in->mnemonic = zi.mnemonic;
-	in->lock = !!(zi.attributes & ZYDIS_ATTRIB_HAS_LOCK);
-	if (zi.attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE))
-		in->rep = 1;
-	else if (zi.attributes & ZYDIS_ATTRIB_HAS_REPNE)
-		in->rep = 2;
-	in->cc = zi.opcode & 0xf;
-	in->sreg = X86_DS;
-	if (zi.attributes & ZYDIS_ATTRIB_HAS_SEGMENT_ES) in->sreg = X86_ES;
-	if (zi.attributes & ZYDIS_ATTRIB_HAS_SEGMENT_CS) in->sreg = X86_CS;
-	if (zi.attributes & ZYDIS_ATTRIB_HAS_SEGMENT_SS) in->sreg = X86_SS;
-	if (zi.attributes & ZYDIS_ATTRIB_HAS_SEGMENT_FS) in->sreg = X86_FS;
-	if (zi.attributes & ZYDIS_ATTRIB_HAS_SEGMENT_GS) in->sreg = X86_GS;
-	in->nops = zi.operand_count_visible < 3 ? zi.operand_count_visible : 3;
-	for (unsigned int i = 0; i < in->nops; i++)
-		if (!digest_operand(&zi, &zops[i], in, &in->op[i]))
-			ok = false;
-	in->fn = ok ? x86_fast_handler(pick_handler(&zi, in), in)
-		    : exec_undefined;
-	if (!cross) {
-		in->key = (uintptr_t)hva;
-		x86_mark_code(cpu, (hpa_t)((uintptr_t)hva -
-					  (uintptr_t)cpu->vm->arena.base));
-	}
-	return in;
+	digest(cpu, cpu->rip, &zi, zops, in);
+	in->ends_block = true;
 }
 
 int x86_disasm(struct x86_cpu *cpu, gva_t gva, char *buf, size_t size,

@@ -107,6 +107,7 @@ void x86_exec_shift(struct x86_cpu *cpu, const struct x86_insn *in)
 	uint64_t m = x86_mask(size), sign = x86_sign(size);
 	unsigned int cnt;
 	uint64_t lin = 0, a, r, f, cf, of;
+	enum x86_lf_op lop;
 
 	cnt = in->nops > 1 ? op_get(cpu, in, 1, NULL) : 1;
 	cnt &= size == 8 ? 63 : 31;
@@ -167,12 +168,12 @@ void x86_exec_shift(struct x86_cpu *cpu, const struct x86_insn *in)
 	case SH_SAL:
 		r = cnt < 64 ? (a << cnt) & m : 0;
 		cf = cnt <= bits ? (a >> (bits - cnt)) & 1 : 0;
-		of = !!(r & sign) ^ cf;
+		lop = LF_SHL;
 		break;
 	case SH_SHR:
 		r = cnt < 64 ? a >> cnt : 0;
 		cf = cnt <= 64 ? (a >> (cnt - 1)) & 1 : 0;
-		of = !!(a & sign);
+		lop = LF_SHR;
 		break;
 	default: {	/* SAR */
 		int64_t s = x86_sext(a, size);
@@ -180,13 +181,12 @@ void x86_exec_shift(struct x86_cpu *cpu, const struct x86_insn *in)
 
 		r = (uint64_t)(s >> c) & m;
 		cf = (uint64_t)(s >> (c - 1)) & 1;
-		of = 0;
+		lop = LF_SAR;
 		break;
 	}
 	}
 	op_put(cpu, in, 0, lin, r);
-	lf_set_eager(cpu, x86_szp(r, size) | (cf ? X86_FL_CF : 0) |
-			  (of ? X86_FL_OF : 0));
+	lf_set_shift(cpu, lop, size, a, cnt, r, cf);
 }
 
 /* SHLD / SHRD dst, src, count. */
@@ -596,107 +596,4 @@ void x86_exec_nop(struct x86_cpu *cpu, const struct x86_insn *in)
 void x86_exec_ud(struct x86_cpu *cpu, const struct x86_insn *in)
 {
 	x86_ud(cpu);
-}
-
-/*
- * Fast forms picked at decode time for the shapes compiled code is made
- * of: 32/64-bit register-register and register-immediate ALU operations.
- * Same semantics as x86_exec_alu, without the operand-kind switches.
- */
-#define ALU_FAST(name, expr, lop, sz, write)                               \
-	static void name(struct x86_cpu *cpu, const struct x86_insn *in)    \
-	{                                                                    \
-		const uint64_t m = x86_mask(sz);                             \
-		uint64_t a = cpu->gpr[in->op[0].reg] & m;                    \
-		uint64_t b = in->op[1].kind == OPK_IMM                       \
-				     ? (uint64_t)in->op[1].val & m           \
-				     : cpu->gpr[in->op[1].reg] & m;          \
-		uint64_t r = (expr) & m;                                     \
-		if (write)                                                   \
-			cpu->gpr[in->op[0].reg] = r;                         \
-		cpu->lf.op = lop;                                            \
-		cpu->lf.size = sz;                                           \
-		cpu->lf.a = a;                                               \
-		cpu->lf.b = b;                                               \
-		cpu->lf.res = r;                                             \
-	}
-
-ALU_FAST(add32, a + b, LF_ADD, 4, 1)
-ALU_FAST(add64, a + b, LF_ADD, 8, 1)
-ALU_FAST(or32, a | b, LF_LOGIC, 4, 1)
-ALU_FAST(or64, a | b, LF_LOGIC, 8, 1)
-ALU_FAST(and32, a & b, LF_LOGIC, 4, 1)
-ALU_FAST(and64, a & b, LF_LOGIC, 8, 1)
-ALU_FAST(sub32, a - b, LF_SUB, 4, 1)
-ALU_FAST(sub64, a - b, LF_SUB, 8, 1)
-ALU_FAST(xor32, a ^ b, LF_LOGIC, 4, 1)
-ALU_FAST(xor64, a ^ b, LF_LOGIC, 8, 1)
-ALU_FAST(cmp32, a - b, LF_SUB, 4, 0)
-ALU_FAST(cmp64, a - b, LF_SUB, 8, 0)
-ALU_FAST(test32, a & b, LF_LOGIC, 4, 0)
-ALU_FAST(test64, a & b, LF_LOGIC, 8, 0)
-
-#define INCDEC_FAST(name, d, lop, sz)                                      \
-	static void name(struct x86_cpu *cpu, const struct x86_insn *in)    \
-	{                                                                    \
-		const uint64_t m = x86_mask(sz);                             \
-		uint64_t a = cpu->gpr[in->op[0].reg] & m;                    \
-		bool cf = x86_cf(cpu);                                       \
-		uint64_t r = (a + (d)) & m;                                  \
-		cpu->gpr[in->op[0].reg] = r;                                 \
-		cpu->lf.op = lop;                                            \
-		cpu->lf.size = sz;                                           \
-		cpu->lf.a = a;                                               \
-		cpu->lf.b = 1;                                               \
-		cpu->lf.res = r;                                             \
-		cpu->lf.cin = cf;                                            \
-	}
-
-INCDEC_FAST(inc32, 1, LF_INC, 4)
-INCDEC_FAST(inc64, 1, LF_INC, 8)
-INCDEC_FAST(dec32, -1, LF_DEC, 4)
-INCDEC_FAST(dec64, -1, LF_DEC, 8)
-
-static void mov_r_r64(struct x86_cpu *cpu, const struct x86_insn *in)
-{
-	cpu->gpr[in->op[0].reg] = cpu->gpr[in->op[1].reg];
-}
-
-static void mov_r_r32(struct x86_cpu *cpu, const struct x86_insn *in)
-{
-	cpu->gpr[in->op[0].reg] = (uint32_t)cpu->gpr[in->op[1].reg];
-}
-
-static void mov_r_i(struct x86_cpu *cpu, const struct x86_insn *in)
-{
-	cpu->gpr[in->op[0].reg] = (uint64_t)in->op[1].val & x86_mask(in->op[0].size);
-}
-
-x86_exec_fn x86_fast_handler(x86_exec_fn fn, const struct x86_insn *in)
-{
-	static const x86_exec_fn alu[8][2] = {
-		{ add32, add64 }, { or32, or64 }, { NULL, NULL }, { NULL, NULL },
-		{ and32, and64 }, { sub32, sub64 }, { xor32, xor64 },
-		{ cmp32, cmp64 },
-	};
-	const struct x86_op *o0 = &in->op[0], *o1 = &in->op[1];
-	bool wide = o0->size == 8;
-
-	if (o0->kind != OPK_REG || o0->reg >= 16 ||
-	    (o0->size != 4 && o0->size != 8))
-		return fn;
-	if (fn == x86_exec_incdec)
-		return in->aux ? (wide ? dec64 : dec32) : (wide ? inc64 : inc32);
-	if (in->nops != 2 || !(o1->kind == OPK_IMM ||
-			       (o1->kind == OPK_REG && o1->reg < 16)))
-		return fn;
-	if (fn == x86_exec_alu && alu[in->aux][wide])
-		return alu[in->aux][wide];
-	if (fn == x86_exec_test)
-		return wide ? test64 : test32;
-	if (fn == x86_exec_mov && o1->kind == OPK_IMM)
-		return mov_r_i;
-	if (fn == x86_exec_mov)
-		return wide ? mov_r_r64 : mov_r_r32;
-	return fn;
 }

@@ -9,32 +9,17 @@
  *   CF  ADD: res < a        ADC: res < a, or res == a with carry in
  *       SUB: a < b          SBB: a < b, or a == b with carry in
  *       LOGIC: 0            INC/DEC: unchanged (kept in lf.cin)
+ *       SHL/SHR/SAR: the last bit shifted out (lf.cin)
  *   OF  ADD/ADC/INC: a and b same sign, res different: (a^res)&(b^res)
  *       SUB/SBB/DEC: a and b differ in sign, res differs from a: (a^b)&(a^res)
- *   AF  carry/borrow out of bit 3: (a ^ b ^ res) & 0x10; LOGIC: 0
+ *       SHL: sign of res ^ CF   SHR: sign of a   SAR, LOGIC: 0
+ *   AF  carry/borrow out of bit 3: (a ^ b ^ res) & 0x10; LOGIC, shifts: 0
  *   ZF SF PF from res; PF looks at the low byte only.
- * NEG is recorded as SUB 0 - b.
+ * NEG is recorded as SUB 0 - b. For shifts, b is the count (never 0: a
+ * count of 0 leaves the flags alone) and the OF rule is the count-1
+ * one, applied to every count as QEMU does.
  */
 #include <hv/x86/interp.h>
-
-static bool lf_cf(const struct x86_lazy_flags *lf)
-{
-	switch (lf->op) {
-	case LF_ADD:
-		return lf->res < lf->a;
-	case LF_ADC:
-		return lf->cin ? lf->res <= lf->a : lf->res < lf->a;
-	case LF_SUB:
-		return lf->a < lf->b;
-	case LF_SBB:
-		return lf->cin ? lf->a <= lf->b : lf->a < lf->b;
-	case LF_INC:
-	case LF_DEC:
-		return lf->cin;
-	default:
-		return false;
-	}
-}
 
 static bool lf_of(const struct x86_lazy_flags *lf)
 {
@@ -49,16 +34,25 @@ static bool lf_of(const struct x86_lazy_flags *lf)
 	case LF_SBB:
 	case LF_DEC:
 		return ((lf->a ^ lf->b) & (lf->a ^ lf->res)) & s;
+	case LF_SHL:
+		return !!(lf->res & s) ^ lf->cin;
+	case LF_SHR:
+		return lf->a & s;
 	default:
 		return false;
 	}
 }
 
-bool x86_cf(const struct x86_cpu *cpu)
+/* AF: only the add and subtract family define it from the operands. */
+static bool lf_af(const struct x86_lazy_flags *lf)
 {
-	if (cpu->lf.op == LF_NONE)
-		return cpu->rflags & X86_FL_CF;
-	return lf_cf(&cpu->lf);
+	switch (lf->op) {
+	case LF_ADD: case LF_ADC: case LF_SUB: case LF_SBB:
+	case LF_INC: case LF_DEC:
+		return (lf->a ^ lf->b ^ lf->res) & 0x10;
+	default:
+		return false;
+	}
 }
 
 uint64_t x86_get_flags(struct x86_cpu *cpu)
@@ -69,11 +63,11 @@ uint64_t x86_get_flags(struct x86_cpu *cpu)
 	if (lf->op == LF_NONE)
 		return cpu->rflags;
 	f = x86_szp(lf->res, lf->size);
-	if (lf_cf(lf))
+	if (x86_lf_cf(lf))
 		f |= X86_FL_CF;
 	if (lf_of(lf))
 		f |= X86_FL_OF;
-	if (lf->op != LF_LOGIC && ((lf->a ^ lf->b ^ lf->res) & 0x10))
+	if (lf_af(lf))
 		f |= X86_FL_AF;
 	cpu->rflags = (cpu->rflags & ~X86_FL_ARITH) | f;
 	cpu->lf.op = LF_NONE;
@@ -135,7 +129,7 @@ bool x86_cond(const struct x86_cpu *cpu, unsigned int cc)
 		sf = f & X86_FL_SF;
 		of = f & X86_FL_OF;
 	} else {
-		cf = lf_cf(lf);
+		cf = x86_lf_cf(lf);
 		zf = lf->res == 0;
 		sf = lf->res & x86_sign(lf->size);
 		of = lf_of(lf);

@@ -18,7 +18,6 @@
 #include <hv/x86/cpu.h>
 
 #define NOREG 0xff
-#define RIPREG 16
 
 static inline uint64_t x86_mask(unsigned int size)
 {
@@ -85,6 +84,11 @@ _Noreturn void x86_raise(struct x86_cpu *cpu, int vec, uint32_t err,
 #define x86_fault(cpu, vec) x86_raise((cpu), (vec), 0, false)
 #define x86_gp(cpu, err) x86_raise((cpu), X86_GP, (err), true)
 #define x86_ud(cpu) x86_raise((cpu), X86_UD, 0, false)
+/*
+ * Leave the running block without executing the instruction at
+ * cpu->insn_rip: the run loop carries on there with a fresh lookup.
+ */
+_Noreturn void x86_refetch(struct x86_cpu *cpu);
 /* Leave run() with @reason; rip stays on the current instruction. */
 _Noreturn void x86_stop(struct x86_cpu *cpu, enum vcpu_exit_reason reason,
 			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -98,27 +102,121 @@ void x86_deliver(struct x86_cpu *cpu, int vec, uint32_t err, bool has_err,
 
 /* --- flags (flags.c) ------------------------------------------------- */
 
-bool x86_cf(const struct x86_cpu *cpu);
 bool x86_cond(const struct x86_cpu *cpu, unsigned int cc);
 
+/* CF of a lazy operation (the table at the top of flags.c). */
+static inline bool x86_lf_cf(const struct x86_lazy_flags *lf)
+{
+	switch (lf->op) {
+	case LF_ADD:
+		return lf->res < lf->a;
+	case LF_ADC:
+		return lf->cin ? lf->res <= lf->a : lf->res < lf->a;
+	case LF_SUB:
+		return lf->a < lf->b;
+	case LF_SBB:
+		return lf->cin ? lf->a <= lf->b : lf->a < lf->b;
+	case LF_INC:
+	case LF_DEC:
+	case LF_SHL:
+	case LF_SHR:
+	case LF_SAR:
+		return lf->cin;
+	default:
+		return false;
+	}
+}
+
+static inline bool x86_cf(const struct x86_cpu *cpu)
+{
+	if (cpu->lf.op == LF_NONE)
+		return cpu->rflags & X86_FL_CF;
+	return x86_lf_cf(&cpu->lf);
+}
+
+/*
+ * Condition @cc as x86_cond computes it, for the common cases only:
+ * ZF and SF from any lazy result, and the compares after a CMP or SUB
+ * from its raw operands (shifted left so that the sign bit is bit 63
+ * for the signed ones). Returns 1 or 0, or -1 if x86_cond must answer.
+ * Meant for a constant @cc (the fast jumps in exec_fast.c).
+ */
+static inline int x86_cond_lazy(const struct x86_cpu *cpu, unsigned int cc)
+{
+	const struct x86_lazy_flags *lf = &cpu->lf;
+	unsigned int sh = 64 - 8 * lf->size;
+	bool r;
+
+	if (lf->op == LF_NONE)
+		return -1;
+	switch (cc >> 1) {
+	case 2:	/* E */
+		r = lf->res == 0;
+		break;
+	case 4:	/* S */
+		r = (lf->res << sh) >> 63;
+		break;
+	case 1:	/* B */
+		if (lf->op != LF_SUB)
+			return -1;
+		r = lf->a < lf->b;
+		break;
+	case 3:	/* BE */
+		if (lf->op != LF_SUB)
+			return -1;
+		r = lf->a <= lf->b;
+		break;
+	case 6:	/* L */
+		if (lf->op != LF_SUB)
+			return -1;
+		r = (int64_t)(lf->a << sh) < (int64_t)(lf->b << sh);
+		break;
+	case 7:	/* LE */
+		if (lf->op != LF_SUB)
+			return -1;
+		r = (int64_t)(lf->a << sh) <= (int64_t)(lf->b << sh);
+		break;
+	default:
+		return -1;
+	}
+	return r ^ (cc & 1);
+}
+
+/* Record a flag-setting operation; LF_LOGIC's flags need only res. */
 static inline void lf_set(struct x86_cpu *cpu, enum x86_lf_op op,
 			  unsigned int size, uint64_t a, uint64_t b,
 			  uint64_t res)
 {
 	cpu->lf.op = op;
 	cpu->lf.size = size;
-	cpu->lf.a = a;
-	cpu->lf.b = b;
+	if (op != LF_LOGIC) {
+		cpu->lf.a = a;
+		cpu->lf.b = b;
+	}
 	cpu->lf.res = res & x86_mask(size);
 }
 
-/* Set the arithmetic flags eagerly: @flags holds their new values. */
+/*
+ * Set all the arithmetic flags eagerly: @flags holds their new values.
+ * The pending lazy ones are simply dropped (rflags' other bits are
+ * always current).
+ */
 static inline void lf_set_eager(struct x86_cpu *cpu, uint64_t flags)
 {
-	uint64_t f = x86_get_flags(cpu);
-
-	cpu->rflags = (f & ~X86_FL_ARITH) | (flags & X86_FL_ARITH);
+	cpu->rflags = (cpu->rflags & ~X86_FL_ARITH) | (flags & X86_FL_ARITH);
 	cpu->lf.op = LF_NONE;
+}
+
+/*
+ * SHL/SHR/SAR by @cnt (1..63, already masked): @a the value, @r the
+ * result, @cf the last bit shifted out.
+ */
+static inline void lf_set_shift(struct x86_cpu *cpu, enum x86_lf_op op,
+				unsigned int size, uint64_t a,
+				unsigned int cnt, uint64_t r, bool cf)
+{
+	lf_set(cpu, op, size, a, cnt, r);
+	cpu->lf.cin = cf;
 }
 
 /* Parity of the low byte: PF set if an even number of ones. */
@@ -179,31 +277,57 @@ static inline void x86_host_store(void *p, unsigned int size, uint64_t v)
 	}
 }
 
-/* Load @size bytes at linear @gva with the current CPL's rights. */
-static inline uint64_t x86_ld(struct x86_cpu *cpu, uint64_t gva,
-			      unsigned int size)
+/*
+ * Host address of @size bytes at linear @gva if the TLB lets the
+ * current CPL read them (x86_tlb_rd) or write them (x86_tlb_wr) with no
+ * walk and no check, or NULL: then the slow path must do the access.
+ * A writable entry is readable too (both tags are set by a write walk
+ * and cleared together).
+ */
+static inline const void *x86_tlb_rd(const struct x86_cpu *cpu, uint64_t gva,
+				     unsigned int size)
 {
 	const struct x86_tlb_entry *e =
 		&cpu->tlbc[(gva >> PAGE_SHIFT) & (X86_TLB_SIZE - 1)];
 
 	if (likely(e->tag_r == (gva & PAGE_MASK) &&
 		   (gva & ~PAGE_MASK) <= PAGE_SIZE - size))
-		return x86_host_load((const void *)(e->addend + gva), size);
+		return (const void *)(e->addend + gva);
+	return NULL;
+}
+
+static inline void *x86_tlb_wr(const struct x86_cpu *cpu, uint64_t gva,
+			       unsigned int size)
+{
+	const struct x86_tlb_entry *e =
+		&cpu->tlbc[(gva >> PAGE_SHIFT) & (X86_TLB_SIZE - 1)];
+
+	if (likely(e->tag_w == (gva & PAGE_MASK) &&
+		   (gva & ~PAGE_MASK) <= PAGE_SIZE - size))
+		return (void *)(e->addend + gva);
+	return NULL;
+}
+
+/* Load @size bytes at linear @gva with the current CPL's rights. */
+static inline uint64_t x86_ld(struct x86_cpu *cpu, uint64_t gva,
+			      unsigned int size)
+{
+	const void *p = x86_tlb_rd(cpu, gva, size);
+
+	if (likely(p))
+		return x86_host_load(p, size);
 	return x86_ld_slow(cpu, gva, size);
 }
 
 static inline void x86_st(struct x86_cpu *cpu, uint64_t gva,
 			  unsigned int size, uint64_t v)
 {
-	const struct x86_tlb_entry *e =
-		&cpu->tlbc[(gva >> PAGE_SHIFT) & (X86_TLB_SIZE - 1)];
+	void *p = x86_tlb_wr(cpu, gva, size);
 
-	if (likely(e->tag_w == (gva & PAGE_MASK) &&
-		   (gva & ~PAGE_MASK) <= PAGE_SIZE - size)) {
-		x86_host_store((void *)(e->addend + gva), size, v);
-		return;
-	}
-	x86_st_slow(cpu, gva, size, v);
+	if (likely(p))
+		x86_host_store(p, size, v);
+	else
+		x86_st_slow(cpu, gva, size, v);
 }
 
 /* --- addresses --------------------------------------------------------- */
@@ -217,7 +341,10 @@ static inline uint64_t x86_lin(const struct x86_cpu *cpu, unsigned int seg,
 	return (uint32_t)(off + cpu->seg[seg].base);
 }
 
-/* Effective address (offset) of a memory operand. */
+/*
+ * Effective address (offset) of a memory operand. A rip-relative one
+ * was made absolute at decode time (its val holds next rip + disp).
+ */
 static inline uint64_t x86_ea(const struct x86_cpu *cpu,
 			      const struct x86_insn *in,
 			      const struct x86_op *op)
@@ -225,7 +352,7 @@ static inline uint64_t x86_ea(const struct x86_cpu *cpu,
 	uint64_t a = (uint64_t)op->val;
 
 	if (op->base != NOREG)
-		a += op->base == RIPREG ? cpu->rip : cpu->gpr[op->base];
+		a += cpu->gpr[op->base];
 	if (op->index != NOREG)
 		a += cpu->gpr[op->index] * op->scale;
 	if (in->asize == 4)
@@ -384,6 +511,44 @@ void x86_io_check(struct x86_cpu *cpu, uint16_t port, unsigned int size);
 uint64_t x86_pio_read(struct x86_cpu *cpu, uint16_t port, unsigned int size);
 void x86_pio_write(struct x86_cpu *cpu, uint16_t port, unsigned int size,
 		   uint64_t v);
+
+/* --- decoded instructions (decode.c, block.c) ------------------------- */
+
+/* Decode for a block; false (no side effect) if not one whole insn. */
+bool x86_decode_ahead(struct x86_cpu *cpu, uint64_t rip, const uint8_t *bytes,
+		      unsigned int n, struct x86_insn *in);
+/* Decode at cpu->rip what x86_decode_ahead refused: #PF, #UD, or @in. */
+void x86_decode_hard(struct x86_cpu *cpu, uint64_t gva, const uint8_t *hva,
+		     struct x86_insn *in);
+int x86_decoder_init(struct x86_cpu *cpu);
+void x86_decoder_destroy(struct x86_cpu *cpu);
+
+int x86_blocks_init(struct x86_cpu *cpu);
+void x86_blocks_destroy(struct x86_cpu *cpu);
+/* Decode and cache the block at cpu->rip (first byte at @hva). */
+const struct x86_block *x86_block_build(struct x86_cpu *cpu, uint64_t gva,
+					const uint8_t *hva);
+
+static inline unsigned int x86_block_hash(uintptr_t hva)
+{
+	return (hva ^ (hva >> X86_BLOCK_HASH_BITS)) &
+	       ((1u << X86_BLOCK_HASH_BITS) - 1);
+}
+
+/* The block for cpu->rip, whose first byte is at @hva (linear @gva). */
+static inline const struct x86_block *x86_block_get(struct x86_cpu *cpu,
+						    uint64_t gva,
+						    const uint8_t *hva)
+{
+	const struct x86_block *b = cpu->blk.hash[x86_block_hash((uintptr_t)hva)];
+
+	for (; b; b = b->hnext)
+		if (b->key == (uintptr_t)hva && b->rip == cpu->rip &&
+		    b->mode == cpu->mode)
+			return b;
+	return x86_block_build(cpu, gva, hva);
+}
+/* A store wrote [hva, hva + len) of a code page: drop the blocks there. */
 void x86_icache_invalidate(struct x86_cpu *cpu, uintptr_t hva,
 			   unsigned int len);
 
