@@ -2,17 +2,30 @@
 /*
  * The arm64 vCPU: creation, reset and the run loop.
  *
- * run(budget), as TinyEMU runs its budget:
+ * run(budget), as TinyEMU runs its budget, ends when vm->icount reaches
+ * icount_end = icount at entry + budget, exactly. Each turn of the loop:
  *  1. Stop first for a requested stop, a breakpoint at pc, or an
  *     illegal-state PSTATE (which takes its exception instead).
  *  2. Fetch: the word at pc through the fetch page (the host page of the
  *     last fetch, valid until the translation state changes), else the
  *     TLB, else a walk. A misaligned pc is a PC alignment fault.
- *  3. Decode through the decoded-instruction cache, keyed by the word's
- *     host address and checked against the word itself, so a store into
- *     code needs no invalidation: the next fetch simply misses.
- *  4. Execute with pc already advanced (insn_pc keeps the address).
- *     Faults longjmp back here, with the exception already entered.
+ *  3. A block (block.c) starting at that word, decoded once and keyed by
+ *     its host address, runs when the budget left holds all of it and
+ *     no breakpoint is armed; otherwise one instruction runs, decoded
+ *     through the decoded-instruction cache (keyed by the word's host
+ *     address and checked against the word itself).
+ *  4. Each instruction executes with pc already advanced (insn_pc keeps
+ *     its address) and vm->icount already counting it, so a fault, an
+ *     event or a stop inside a block sees the same pc and icount as one
+ *     instruction at a time would. Faults longjmp back to run(), with
+ *     the exception already entered.
+ * In a block, each word is compared with the one it was decoded from
+ * before it runs, so a store into code needs no invalidation: the block
+ * is dropped at the changed word. Only branch, exception and system
+ * instructions end a block, and only as its last word; so inside a block
+ * the pc moves on by 4, the translation does not change, and only a
+ * memory access slow path (a walk, a device, a watchpoint: cpu->slow)
+ * can stop the VM or change the fetch page, which the block then checks.
  * icount counts every instruction started, including one that faults:
  * the run is deterministic and a fault loop still ends its budget.
  */
@@ -29,7 +42,10 @@ struct arm64_cpu *arm64_cpu_create(struct vm *vm)
 	if (!cpu)
 		return NULL;
 	cpu->icache = calloc(ARM64_ICACHE_SIZE, sizeof(*cpu->icache));
-	if (!cpu->icache) {
+	cpu->bcache = calloc(ARM64_BCACHE_SIZE, sizeof(*cpu->bcache));
+	if (!cpu->icache || !cpu->bcache) {
+		free(cpu->icache);
+		free(cpu->bcache);
 		free(cpu);
 		return NULL;
 	}
@@ -84,6 +100,84 @@ static bool at_breakpoint(struct arm64_cpu *cpu)
 	return false;
 }
 
+/* One instruction, the whole way: fetch, decode through the icache,
+ * execute. */
+static void step_one(struct arm64_cpu *cpu)
+{
+	struct arm64_dinsn *in;
+	const uint8_t *host;
+	uint64_t pc = cpu->pc;
+	uint32_t word;
+	uintptr_t key;
+
+	cpu->vm->icount++;
+	if (likely((pc & (PAGE_MASK | 3)) == cpu->fetch_va)) {
+		host = cpu->fetch_host + (pc & (PAGE_SIZE - 1));
+		memcpy(&word, host, 4);
+	} else {
+		host = arm64_fetch(cpu, &word);
+	}
+	cpu->insn_pc = pc;
+	cpu->insn_word = word;
+	if (unlikely(cpu->il))
+		arm64_take_exception(cpu, ESR_EC(ESR_EC_ILLEGAL) |
+				     ESR_IL, 0, false, pc);
+	key = (uintptr_t)host;
+	in = &cpu->icache[(key >> 2) & (ARM64_ICACHE_SIZE - 1)];
+	if (unlikely(in->key != key || in->raw != word)) {
+		arm64_decode(word, in);
+		in->key = key;
+		cpu->icache_misses++;
+	}
+	cpu->pc = pc + 4;
+	in->fn(cpu, in);
+}
+
+/*
+ * Run block @b, whose first word is at @pc, @host. cpu->pc is set to
+ * the end of the block first: no instruction but the last (a branch)
+ * reads it, and a fault sets it. Leaves early, with cpu->pc right, when
+ * a word changed since it was decoded (returns false: drop the block)
+ * or a slow path asks for a stop. Few locals: they all stay in
+ * registers across the calls to the handlers.
+ */
+static inline bool run_block(struct arm64_cpu *cpu,
+			     const struct arm64_block *b, uint64_t pc,
+			     const uint8_t *host)
+{
+	const struct arm64_dinsn *in = b->insn, *end = in + b->n;
+	uint64_t *icount = &cpu->vm->icount;
+
+	cpu->pc = pc + 4 * b->n;
+	/* only the last instruction can need it (arm64_undefined()) */
+	cpu->insn_word = end[-1].raw;
+	cpu->slow = false;
+	for (;;) {
+		uint32_t word;
+
+		memcpy(&word, host, 4);
+		if (unlikely(word != in->raw)) {	/* code was written */
+			cpu->pc = pc;
+			return false;
+		}
+		++*icount;
+		cpu->insn_pc = pc;
+		in->fn(cpu, in);
+		if (++in == end)
+			return true;
+		pc += 4;
+		host += 4;
+		if (unlikely(cpu->slow)) {
+			cpu->slow = false;
+			if (cpu->stop || cpu->vm->stop_requested ||
+			    (pc & PAGE_MASK) != cpu->fetch_va) {
+				cpu->pc = pc;
+				return true;
+			}
+		}
+	}
+}
+
 /*
  * The loop proper, kept out of the function that calls setjmp(): a
  * function calling setjmp() gets every local spilled to memory.
@@ -93,41 +187,43 @@ static __attribute__((noinline)) void run_loop(struct arm64_cpu *cpu)
 	struct vm *vm = cpu->vm;
 	struct vcpu *vcpu = &cpu->vcpu;
 
-	while (cpu->budget_left && !cpu->stop) {
-		struct arm64_dinsn *in;
-		const uint8_t *host;
+	for (;;) {
+		uint64_t left = cpu->icount_end - vm->icount;
 		uint64_t pc = cpu->pc;
+		struct arm64_block *b;
+		const uint8_t *host;
 		uint32_t word;
-		uintptr_t key;
 
-		if (unlikely(vm->stop_requested))
-			break;
-		if (unlikely(vcpu->dbg.nbp) && at_breakpoint(cpu)) {
-			cpu->exit->reason = VCPU_EXIT_STOP;
-			break;
+		/* one branch for the common case: no stop, no breakpoint,
+		 * no illegal state, the fetch page holds pc */
+		if (unlikely((left == 0) | (cpu->stop != 0) | vm->stop_requested |
+			     (vcpu->dbg.nbp != 0) | cpu->il |
+			     ((pc & (PAGE_MASK | 3)) != cpu->fetch_va))) {
+			if (!left || cpu->stop || vm->stop_requested)
+				break;
+			if (vcpu->dbg.nbp && at_breakpoint(cpu)) {
+				cpu->exit->reason = VCPU_EXIT_STOP;
+				break;
+			}
+			step_one(cpu);
+			continue;
 		}
-		cpu->budget_left--;
-		vm->icount++;
-		if (likely((pc & (PAGE_MASK | 3)) == cpu->fetch_va)) {
-			host = cpu->fetch_host + (pc & (PAGE_SIZE - 1));
-			memcpy(&word, host, 4);
-		} else {
-			host = arm64_fetch(cpu, &word);
+		host = cpu->fetch_host + (pc & (PAGE_SIZE - 1));
+		memcpy(&word, host, 4);
+		b = arm64_block_slot(cpu, host);
+		if (unlikely(b->key != (uintptr_t)host || b->insn[0].raw != word)) {
+			if (left < ARM64_BLOCK_MAX) {	/* may not fit: no build */
+				step_one(cpu);
+				continue;
+			}
+			arm64_block_build(cpu, b, host, pc);
 		}
-		cpu->insn_pc = pc;
-		cpu->insn_word = word;
-		if (unlikely(cpu->il))
-			arm64_take_exception(cpu, ESR_EC(ESR_EC_ILLEGAL) |
-					     ESR_IL, 0, false, pc);
-		key = (uintptr_t)host;
-		in = &cpu->icache[(key >> 2) & (ARM64_ICACHE_SIZE - 1)];
-		if (unlikely(in->key != key || in->raw != word)) {
-			arm64_decode(word, in);
-			in->key = key;
-			cpu->icache_misses++;
+		if (unlikely(b->n > left)) {
+			step_one(cpu);
+			continue;
 		}
-		cpu->pc = pc + 4;
-		in->fn(cpu, in);
+		if (unlikely(!run_block(cpu, b, pc, host)))
+			b->key = 0;	/* rebuilt at its next use */
 	}
 }
 
@@ -146,7 +242,9 @@ static int arm64_run(struct vcpu *vcpu, uint64_t budget,
 		exit->reason = VCPU_EXIT_HALT;
 		return 0;
 	}
-	cpu->budget_left = budget;
+	cpu->icount_end = vm->icount + budget;
+	/* watchpoints may have changed since the last run() */
+	cpu->ld_page = cpu->st_page = ARM64_TLB_INVALID;
 	for (;;) {
 		/* faults and stops longjmp back here and the loop resumes */
 		if (!setjmp(cpu->jb)) {
@@ -193,6 +291,7 @@ static void arm64_destroy(struct vcpu *vcpu)
 	struct arm64_cpu *cpu = (struct arm64_cpu *)vcpu;
 
 	free(cpu->icache);
+	free(cpu->bcache);
 	free(cpu);
 }
 

@@ -106,6 +106,24 @@ struct arm64_dinsn {
 #define ARM64_ICACHE_SIZE (1u << ARM64_ICACHE_BITS)
 
 /*
+ * A block (block.c): the straight-line instructions from one word up to
+ * the first branch, exception-generating or system instruction (which it
+ * includes), the end of the 4 KiB page or ARM64_BLOCK_MAX words, decoded
+ * once. Keyed by the host address of its first word in a direct-mapped
+ * cache; every word is still compared with the memory it came from
+ * before it runs, so a store into code needs no invalidation.
+ */
+#define ARM64_BLOCK_MAX 16
+#define ARM64_BCACHE_BITS 12
+#define ARM64_BCACHE_SIZE (1u << ARM64_BCACHE_BITS)
+
+struct arm64_block {
+	uintptr_t key;		/* host address of the first word; 0: empty */
+	unsigned int n;		/* instructions, 1..ARM64_BLOCK_MAX */
+	struct arm64_dinsn insn[ARM64_BLOCK_MAX];
+};
+
+/*
  * Software TLB: direct mapped by 4 KiB virtual page. An entry caches one
  * 4 KiB piece of a translation (both stages), tagged by VMID and, for
  * nG mappings, ASID. Entries of larger stage-1 mappings remember their
@@ -166,7 +184,10 @@ struct arm64_cpu {
 	uint64_t insn_pc;	/* pc of the instruction being executed */
 	uint32_t insn_word;	/* and its encoding */
 	jmp_buf jb;		/* exceptions longjmp back to run() */
-	uint64_t budget_left;	/* instructions left in this run() */
+	uint64_t icount_end;	/* vm->icount at which this run() ends */
+	/* Set by the slow paths a block must look at after each instruction
+	 * (memory access slow path, translation change): see cpu.c. */
+	bool slow;
 	int stop;		/* nonzero: leave run() (enum vcpu_exit_reason+1) */
 	struct vcpu_exit *exit;	/* of the current run() */
 	bool halted;
@@ -175,7 +196,15 @@ struct arm64_cpu {
 	/* Instruction fetch: the host page of the last fetch. */
 	uint64_t fetch_va;	/* 4 KiB page, or ARM64_TLB_INVALID */
 	const uint8_t *fetch_host;
+	/*
+	 * The pages of the last plain load and store that hit the TLB (a
+	 * one-entry TLB each, in front of it): host = addend + va. Valid
+	 * until the translation state changes, with the fetch page.
+	 */
+	uint64_t ld_page, st_page;	/* 4 KiB page, or ARM64_TLB_INVALID */
+	uintptr_t ld_addend, st_addend;
 	struct arm64_dinsn *icache;	/* ARM64_ICACHE_SIZE entries */
+	struct arm64_block *bcache;	/* ARM64_BCACHE_SIZE entries */
 	/* The last data access, for the tools (blink style). */
 	gva_t last_read, last_write;
 	uint32_t warned[64];	/* hv_warn once per unimplemented word */

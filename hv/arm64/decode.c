@@ -556,7 +556,74 @@ undef:
 	set_undef(in);
 }
 
-void arm64_decode(uint32_t w, struct arm64_dinsn *in)
+/*
+ * Specialized handlers: the commonest forms get a handler with the
+ * family's decisions already taken (exec_dp.c, exec_mem.c). Fields keep
+ * their meaning but for a few precomputed ones: SUB (immediate) becomes
+ * ADD of -imm; MOVZ/MOVN hold their final value; UBFM holds
+ * wmask & tmask. Everything else keeps its family handler.
+ */
+static void specialize(struct arm64_dinsn *in)
+{
+	static const arm64_exec_fn addsub_imm[2][4] = {
+		{ exec_add_imm32, exec_adds_imm32, exec_add_imm32, exec_subs_imm32 },
+		{ exec_add_imm64, exec_adds_imm64, exec_add_imm64, exec_subs_imm64 },
+	};
+	static const arm64_exec_fn addsub_lsl[2][4] = {
+		{ exec_add_lsl32, exec_adds_lsl32, exec_sub_lsl32, exec_subs_lsl32 },
+		{ exec_add_lsl64, exec_adds_lsl64, exec_sub_lsl64, exec_subs_lsl64 },
+	};
+	static const arm64_exec_fn logic_lsl[2][4] = {
+		{ exec_and_lsl32, exec_orr_lsl32, exec_eor_lsl32, exec_ands_lsl32 },
+		{ exec_and_lsl64, exec_orr_lsl64, exec_eor_lsl64, exec_ands_lsl64 },
+	};
+	static const arm64_exec_fn logic_imm[2][4] = {
+		{ exec_and_imm32, exec_orr_imm32, exec_eor_imm32, exec_ands_imm32 },
+		{ exec_and_imm64, exec_orr_imm64, exec_eor_imm64, exec_ands_imm64 },
+	};
+	static const arm64_exec_fn ldst_imm[2][4] = {	/* [load][size] */
+		{ exec_str8_imm, exec_str16_imm, exec_str32_imm, exec_str64_imm },
+		{ exec_ldr8_imm, exec_ldr16_imm, exec_ldr32_imm, exec_ldr64_imm },
+	};
+	static const arm64_exec_fn ldst_reg[2][4] = {
+		{ exec_str8_reg, exec_str16_reg, exec_str32_reg, exec_str64_reg },
+		{ exec_ldr8_reg, exec_ldr16_reg, exec_ldr32_reg, exec_ldr64_reg },
+	};
+	arm64_exec_fn fn = in->fn;
+	unsigned int sf = in->sf & 1;
+
+	if (fn == exec_addsub_imm) {
+		/* flags: bit 0 SETFLAGS, bit 1 SUB */
+		in->fn = addsub_imm[sf][in->flags & 3];
+		if (in->flags == INSN_F_SUB)
+			in->imm = -in->imm;
+	} else if (fn == exec_addsub_shift && in->shift == 0) {
+		in->fn = addsub_lsl[sf][in->flags & 3];
+	} else if (fn == exec_logic_reg && in->shift == 0 &&
+		   !(in->flags & INSN_F_NOT)) {
+		in->fn = logic_lsl[sf][in->op & 3];
+	} else if (fn == exec_logic_imm) {
+		in->fn = logic_imm[sf][in->op & 3];
+	} else if (fn == exec_movw && in->op != 3) {	/* MOVN, MOVZ */
+		uint64_t v = (uint64_t)in->imm << in->amount;
+
+		if (in->op == 0)
+			v = ~v;
+		in->imm = (int64_t)(sf ? v : (uint32_t)v);
+		in->fn = exec_mov_imm;
+	} else if (fn == exec_bfm && in->op == 2) {		/* UBFM */
+		in->imm = (int64_t)((uint64_t)in->imm & in->imm2);
+		in->fn = sf ? exec_ubfm64 : exec_ubfm32;
+	} else if (fn == exec_ldst_imm && in->flags == 0 && in->op <= 1) {
+		in->fn = ldst_imm[in->op][in->size & 3];
+	} else if (fn == exec_ldst_reg && in->op <= 1) {
+		in->fn = ldst_reg[in->op][in->size & 3];
+	}
+}
+
+/* The family handler alone (the unit tests compare it with the
+ * specialized one). */
+void arm64_decode_generic(uint32_t w, struct arm64_dinsn *in)
 {
 	uint32_t op0 = BITS(w, 28, 25);
 
@@ -572,4 +639,10 @@ void arm64_decode(uint32_t w, struct arm64_dinsn *in)
 		decode_dp_reg(w, in);
 	else
 		set_undef(in);
+}
+
+void arm64_decode(uint32_t w, struct arm64_dinsn *in)
+{
+	arm64_decode_generic(w, in);
+	specialize(in);
 }

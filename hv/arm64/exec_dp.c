@@ -373,3 +373,162 @@ void exec_dp3(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
 	}
 	wr_x(cpu, in->rd, r, in->sf);
 }
+
+/*
+ * Specialized forms. decode.c gives the commonest encodings a handler
+ * with every decision taken at decode time (operation, operand size,
+ * flags, shift LSL) instead of the family handler above; each computes
+ * exactly what the family handler computes for those fields (the unit
+ * test test_arm64_special.c runs both on random words and compares).
+ *
+ * NZCV of a 64-bit or 32-bit add / subtract, r = a + b or r = a - b:
+ * C is the carry out (r < a), for SUB "no borrow" (a >= b); V is set
+ * when both operands of the add have the sign the result lacks.
+ */
+static inline uint32_t nzcv_add64(uint64_t a, uint64_t b, uint64_t r)
+{
+	return (uint32_t)(r >> 63) << 31 | (uint32_t)(r == 0) << 30 |
+	       (uint32_t)(r < a) << 29 |
+	       (uint32_t)(((a ^ r) & (b ^ r)) >> 63) << 28;
+}
+
+static inline uint32_t nzcv_sub64(uint64_t a, uint64_t b, uint64_t r)
+{
+	return (uint32_t)(r >> 63) << 31 | (uint32_t)(r == 0) << 30 |
+	       (uint32_t)(a >= b) << 29 |
+	       (uint32_t)(((a ^ b) & (a ^ r)) >> 63) << 28;
+}
+
+static inline uint32_t nzcv_add32(uint32_t a, uint32_t b, uint32_t r)
+{
+	return (r >> 31) << 31 | (uint32_t)(r == 0) << 30 |
+	       (uint32_t)(r < a) << 29 | (((a ^ r) & (b ^ r)) >> 31) << 28;
+}
+
+static inline uint32_t nzcv_sub32(uint32_t a, uint32_t b, uint32_t r)
+{
+	return (r >> 31) << 31 | (uint32_t)(r == 0) << 30 |
+	       (uint32_t)(a >= b) << 29 | (((a ^ b) & (a ^ r)) >> 31) << 28;
+}
+
+/* ADD (no flags; SUB decodes to ADD of -imm) and ADDS/SUBS, immediate. */
+void exec_add_imm64(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+{
+	cpu->x[in->rd] = cpu->x[in->rn] + (uint64_t)in->imm;
+}
+
+void exec_add_imm32(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+{
+	cpu->x[in->rd] = (uint32_t)(cpu->x[in->rn] + (uint64_t)in->imm);
+}
+
+void exec_adds_imm64(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+{
+	uint64_t a = cpu->x[in->rn], b = (uint64_t)in->imm, r = a + b;
+
+	cpu->nzcv = nzcv_add64(a, b, r);
+	cpu->x[in->rd] = r;
+}
+
+void exec_subs_imm64(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+{
+	uint64_t a = cpu->x[in->rn], b = (uint64_t)in->imm, r = a - b;
+
+	cpu->nzcv = nzcv_sub64(a, b, r);
+	cpu->x[in->rd] = r;
+}
+
+void exec_adds_imm32(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+{
+	uint32_t a = (uint32_t)cpu->x[in->rn], b = (uint32_t)in->imm, r = a + b;
+
+	cpu->nzcv = nzcv_add32(a, b, r);
+	cpu->x[in->rd] = r;
+}
+
+void exec_subs_imm32(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+{
+	uint32_t a = (uint32_t)cpu->x[in->rn], b = (uint32_t)in->imm, r = a - b;
+
+	cpu->nzcv = nzcv_sub32(a, b, r);
+	cpu->x[in->rd] = r;
+}
+
+/* ADD/SUB/ADDS/SUBS (shifted register) with LSL #amount. */
+#define ADDSUB_LSL(name, type, op, flags)				\
+void name(struct arm64_cpu *cpu, const struct arm64_dinsn *in)		\
+{									\
+	type a = (type)cpu->x[in->rn];					\
+	type b = (type)(cpu->x[in->rm] << in->amount), r = a op b;	\
+									\
+	flags;								\
+	cpu->x[in->rd] = r;						\
+}
+ADDSUB_LSL(exec_add_lsl64, uint64_t, +, (void)0)
+ADDSUB_LSL(exec_sub_lsl64, uint64_t, -, (void)0)
+ADDSUB_LSL(exec_add_lsl32, uint32_t, +, (void)0)
+ADDSUB_LSL(exec_sub_lsl32, uint32_t, -, (void)0)
+ADDSUB_LSL(exec_adds_lsl64, uint64_t, +, cpu->nzcv = nzcv_add64(a, b, r))
+ADDSUB_LSL(exec_subs_lsl64, uint64_t, -, cpu->nzcv = nzcv_sub64(a, b, r))
+ADDSUB_LSL(exec_adds_lsl32, uint32_t, +, cpu->nzcv = nzcv_add32(a, b, r))
+ADDSUB_LSL(exec_subs_lsl32, uint32_t, -, cpu->nzcv = nzcv_sub32(a, b, r))
+#undef ADDSUB_LSL
+
+/* AND/ORR/EOR/ANDS (shifted register, LSL) and (immediate, imm already
+ * the 32-bit pattern for a 32-bit operation). */
+#define LOGIC(name, type, op, operand, flags)				\
+void name(struct arm64_cpu *cpu, const struct arm64_dinsn *in)		\
+{									\
+	type r = (type)(cpu->x[in->rn] op (operand));			\
+									\
+	flags;								\
+	cpu->x[in->rd] = r;						\
+}
+#define REG_LSL (cpu->x[in->rm] << in->amount)
+#define IMM ((uint64_t)in->imm)
+LOGIC(exec_and_lsl64, uint64_t, &, REG_LSL, (void)0)
+LOGIC(exec_orr_lsl64, uint64_t, |, REG_LSL, (void)0)
+LOGIC(exec_eor_lsl64, uint64_t, ^, REG_LSL, (void)0)
+LOGIC(exec_ands_lsl64, uint64_t, &, REG_LSL, cpu->nzcv = logic_flags(r, true))
+LOGIC(exec_and_lsl32, uint32_t, &, REG_LSL, (void)0)
+LOGIC(exec_orr_lsl32, uint32_t, |, REG_LSL, (void)0)
+LOGIC(exec_eor_lsl32, uint32_t, ^, REG_LSL, (void)0)
+LOGIC(exec_ands_lsl32, uint32_t, &, REG_LSL, cpu->nzcv = logic_flags(r, false))
+LOGIC(exec_and_imm64, uint64_t, &, IMM, (void)0)
+LOGIC(exec_orr_imm64, uint64_t, |, IMM, (void)0)
+LOGIC(exec_eor_imm64, uint64_t, ^, IMM, (void)0)
+LOGIC(exec_ands_imm64, uint64_t, &, IMM, cpu->nzcv = logic_flags(r, true))
+LOGIC(exec_and_imm32, uint32_t, &, IMM, (void)0)
+LOGIC(exec_orr_imm32, uint32_t, |, IMM, (void)0)
+LOGIC(exec_eor_imm32, uint32_t, ^, IMM, (void)0)
+LOGIC(exec_ands_imm32, uint32_t, &, IMM, cpu->nzcv = logic_flags(r, false))
+#undef REG_LSL
+#undef IMM
+#undef LOGIC
+
+/* MOVZ, MOVN: the value is computed at decode time (imm). */
+void exec_mov_imm(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+{
+	cpu->x[in->rd] = (uint64_t)in->imm;
+}
+
+/*
+ * UBFM (LSL, LSR, UBFX, UXTB, UXTH ... by immediate): the source
+ * rotated right by immr within the operand size, masked by
+ * wmask & tmask (in imm, computed at decode time).
+ */
+void exec_ubfm64(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+{
+	uint64_t v = cpu->x[in->rn];
+	unsigned int r = in->amount;
+
+	cpu->x[in->rd] = ((v >> r) | (v << ((64 - r) & 63))) & (uint64_t)in->imm;
+}
+
+void exec_ubfm32(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+{
+	uint32_t v = (uint32_t)cpu->x[in->rn];
+	unsigned int r = in->amount;
+
+	cpu->x[in->rd] = ((v >> r) | (v << ((32 - r) & 31))) & (uint32_t)in->imm;
+}

@@ -241,6 +241,7 @@ static uint64_t load_slow(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
 {
 	uint64_t v = 0;
 
+	cpu->slow = true;	/* may stop the VM or change the fetch page */
 	check_align(cpu, va, size, false);
 	if ((va & (PAGE_SIZE - 1)) + size <= PAGE_SIZE) {
 		access_page(cpu, va, size, acc, false, &v);
@@ -259,9 +260,22 @@ static uint64_t load_slow(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
 	return v;
 }
 
-uint64_t arm64_load(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
-		    uint32_t acc)
+/* The fast path, inlined into the handlers: a TLB hit. */
+/*
+ * The fast path, inlined into the handlers. First the page of the last
+ * plain load (acc 0), which was a TLB hit with the same checks passed
+ * (no TBI, no SCTLR.A, no watchpoint: what changes these invalidates
+ * it), then a TLB hit, which becomes that page.
+ */
+static inline __attribute__((always_inline))
+uint64_t load_inline(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
+		     uint32_t acc)
 {
+	uint64_t tagged = va;
+
+	if (likely(!acc && (va & PAGE_MASK) == cpu->ld_page &&
+		   (va & (PAGE_SIZE - 1)) <= PAGE_SIZE - size))
+		return host_load((const uint8_t *)(cpu->ld_addend + va), size);
 	va = tbi_strip(cpu, va);
 	if (likely((va & (PAGE_SIZE - 1)) + size <= PAGE_SIZE &&
 		   !(cpu->sctlr & SCTLR_A) && !cpu->vcpu.dbg.nwp)) {
@@ -269,15 +283,27 @@ uint64_t arm64_load(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
 						   : ARM64_PERM_R1;
 		uint8_t *host = tlb_lookup(cpu, va, need);
 
-		if (host)
+		if (host) {
+			if (!acc && va == tagged) {
+				cpu->ld_page = va & PAGE_MASK;
+				cpu->ld_addend = (uintptr_t)host - va;
+			}
 			return host_load(host, size);
+		}
 	}
 	return load_slow(cpu, va, size, acc);
+}
+
+uint64_t arm64_load(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
+		    uint32_t acc)
+{
+	return load_inline(cpu, va, size, acc);
 }
 
 static void store_slow(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
 		       uint64_t val, uint32_t acc)
 {
+	cpu->slow = true;	/* may stop the VM or change the fetch page */
 	check_align(cpu, va, size, true);
 	if ((va & (PAGE_SIZE - 1)) + size <= PAGE_SIZE) {
 		access_page(cpu, va, size, acc, true, &val);
@@ -302,9 +328,17 @@ static void store_slow(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
 	cpu->last_write = va;
 }
 
-void arm64_store(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
-		 uint64_t val, uint32_t acc)
+static inline __attribute__((always_inline))
+void store_inline(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
+		  uint64_t val, uint32_t acc)
 {
+	uint64_t tagged = va;
+
+	if (likely(!acc && (va & PAGE_MASK) == cpu->st_page &&
+		   (va & (PAGE_SIZE - 1)) <= PAGE_SIZE - size)) {
+		host_store((uint8_t *)(cpu->st_addend + va), size, val);
+		return;
+	}
 	va = tbi_strip(cpu, va);
 	if (likely((va & (PAGE_SIZE - 1)) + size <= PAGE_SIZE &&
 		   !(cpu->sctlr & SCTLR_A) && !cpu->vcpu.dbg.nwp)) {
@@ -313,11 +347,21 @@ void arm64_store(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
 		uint8_t *host = tlb_lookup(cpu, va, need);
 
 		if (host) {
+			if (!acc && va == tagged) {
+				cpu->st_page = va & PAGE_MASK;
+				cpu->st_addend = (uintptr_t)host - va;
+			}
 			host_store(host, size, val);
 			return;
 		}
 	}
 	store_slow(cpu, va, size, val, acc);
+}
+
+void arm64_store(struct arm64_cpu *cpu, uint64_t va, unsigned int size,
+		 uint64_t val, uint32_t acc)
+{
+	store_inline(cpu, va, size, val, acc);
 }
 
 const uint8_t *arm64_fetch(struct arm64_cpu *cpu, uint32_t *word)
@@ -409,17 +453,17 @@ static inline void ldst_one(struct arm64_cpu *cpu, const struct arm64_dinsn *in,
 
 	switch (in->op) {
 	case 0:
-		arm64_store(cpu, addr, bytes, cpu->x[in->rd], acc);
+		store_inline(cpu, addr, bytes, cpu->x[in->rd], acc);
 		return;
 	case 1:
-		cpu->x[in->rd] = arm64_load(cpu, addr, bytes, acc);
+		cpu->x[in->rd] = load_inline(cpu, addr, bytes, acc);
 		return;
 	case 2:
-		v = arm64_load(cpu, addr, bytes, acc);
+		v = load_inline(cpu, addr, bytes, acc);
 		cpu->x[in->rd] = sext(v, bytes * 8);
 		return;
 	default:
-		v = arm64_load(cpu, addr, bytes, acc);
+		v = load_inline(cpu, addr, bytes, acc);
 		cpu->x[in->rd] = (uint32_t)sext(v, bytes * 8);
 		return;
 	}
@@ -437,7 +481,9 @@ void exec_ldst_imm(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
 		cpu->x[in->rn] = base + (uint64_t)in->imm;
 }
 
-void exec_ldst_reg(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+/* The offset of a register-offset access: Xm or Wm extended, shifted. */
+static inline uint64_t reg_offset(const struct arm64_cpu *cpu,
+				  const struct arm64_dinsn *in)
 {
 	uint64_t off = cpu->x[in->rm];
 
@@ -446,7 +492,14 @@ void exec_ldst_reg(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
 	case 6: off = (uint64_t)(int64_t)(int32_t)off; break;	/* SXTW */
 	default: break;						/* LSL, SXTX */
 	}
-	ldst_one(cpu, in, base_reg(cpu, in->rn) + (off << in->amount), 0);
+	return off << in->amount;
+}
+
+void exec_ldst_reg(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
+{
+	uint64_t off = reg_offset(cpu, in);
+
+	ldst_one(cpu, in, base_reg(cpu, in->rn) + off, 0);
 }
 
 void exec_ld_lit(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
@@ -547,3 +600,39 @@ void exec_ldst_ordered(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
 	else
 		arm64_store(cpu, addr, bytes, cpu->x[in->rd], 0);
 }
+
+/*
+ * Specialized forms (decode.c picks them): LDR (zero-extending) and STR
+ * of each size, with an immediate offset and no write-back, or a
+ * register offset; the commonest loads and stores compiled code has.
+ */
+#define LDST_SPECIAL(bits, bytes)					\
+void exec_ldr##bits##_imm(struct arm64_cpu *cpu, const struct arm64_dinsn *in) \
+{									\
+	uint64_t addr = base_reg(cpu, in->rn) + (uint64_t)in->imm;	\
+									\
+	cpu->x[in->rd] = load_inline(cpu, addr, bytes, 0);		\
+}									\
+void exec_str##bits##_imm(struct arm64_cpu *cpu, const struct arm64_dinsn *in) \
+{									\
+	uint64_t addr = base_reg(cpu, in->rn) + (uint64_t)in->imm;	\
+									\
+	store_inline(cpu, addr, bytes, cpu->x[in->rd], 0);		\
+}									\
+void exec_ldr##bits##_reg(struct arm64_cpu *cpu, const struct arm64_dinsn *in) \
+{									\
+	uint64_t addr = base_reg(cpu, in->rn) + reg_offset(cpu, in);	\
+									\
+	cpu->x[in->rd] = load_inline(cpu, addr, bytes, 0);		\
+}									\
+void exec_str##bits##_reg(struct arm64_cpu *cpu, const struct arm64_dinsn *in) \
+{									\
+	uint64_t addr = base_reg(cpu, in->rn) + reg_offset(cpu, in);	\
+									\
+	store_inline(cpu, addr, bytes, cpu->x[in->rd], 0);		\
+}
+LDST_SPECIAL(8, 1)
+LDST_SPECIAL(16, 2)
+LDST_SPECIAL(32, 4)
+LDST_SPECIAL(64, 8)
+#undef LDST_SPECIAL

@@ -20,6 +20,8 @@
 /* Decode @word into @in (fn and fields). Never fails: unknown words get
  * the UNDEFINED handler. */
 void arm64_decode(uint32_t word, struct arm64_dinsn *in);
+/* The same with the family handler, never a specialized one (tests). */
+void arm64_decode_generic(uint32_t word, struct arm64_dinsn *in);
 
 /* The handler for unallocated / unimplemented encodings. */
 void exec_undef(struct arm64_cpu *cpu, const struct arm64_dinsn *in);
@@ -28,6 +30,20 @@ void exec_undef(struct arm64_cpu *cpu, const struct arm64_dinsn *in);
 bool arm64_decode_bitmask(unsigned int n, unsigned int imms,
 			  unsigned int immr, bool sf, uint64_t *wmask,
 			  uint64_t *tmask);
+
+/* --- block.c ----------------------------------------------------------- */
+
+/* (Re)build @b from the words at @host, the code at @pc (cpu.h). */
+struct arm64_block *arm64_block_build(struct arm64_cpu *cpu,
+				      struct arm64_block *b,
+				      const uint8_t *host, uint64_t pc);
+
+/* The cache slot of a block starting at the word at @host. */
+static inline struct arm64_block *arm64_block_slot(struct arm64_cpu *cpu,
+						   const uint8_t *host)
+{
+	return &cpu->bcache[((uintptr_t)host >> 2) & (ARM64_BCACHE_SIZE - 1)];
+}
 
 /* --- exec_dp.c, exec_mem.c, exec_sys.c: handlers, named by the decoder -- */
 #define H(name) void name(struct arm64_cpu *cpu, const struct arm64_dinsn *in)
@@ -41,6 +57,20 @@ H(exec_hint); H(exec_barrier); H(exec_clrex); H(exec_msr_imm);
 H(exec_sys); H(exec_mrs); H(exec_msr);
 H(exec_ldst_imm); H(exec_ldst_reg); H(exec_ld_lit); H(exec_ldst_pair);
 H(exec_ldst_excl); H(exec_ldst_ordered); H(exec_prfm);
+/* the specialized forms decode.c picks for the commonest encodings */
+H(exec_add_imm64); H(exec_add_imm32); H(exec_adds_imm64); H(exec_subs_imm64);
+H(exec_adds_imm32); H(exec_subs_imm32);
+H(exec_add_lsl64); H(exec_sub_lsl64); H(exec_add_lsl32); H(exec_sub_lsl32);
+H(exec_adds_lsl64); H(exec_subs_lsl64); H(exec_adds_lsl32); H(exec_subs_lsl32);
+H(exec_and_lsl64); H(exec_orr_lsl64); H(exec_eor_lsl64); H(exec_ands_lsl64);
+H(exec_and_lsl32); H(exec_orr_lsl32); H(exec_eor_lsl32); H(exec_ands_lsl32);
+H(exec_and_imm64); H(exec_orr_imm64); H(exec_eor_imm64); H(exec_ands_imm64);
+H(exec_and_imm32); H(exec_orr_imm32); H(exec_eor_imm32); H(exec_ands_imm32);
+H(exec_mov_imm); H(exec_ubfm64); H(exec_ubfm32);
+H(exec_ldr8_imm); H(exec_ldr16_imm); H(exec_ldr32_imm); H(exec_ldr64_imm);
+H(exec_str8_imm); H(exec_str16_imm); H(exec_str32_imm); H(exec_str64_imm);
+H(exec_ldr8_reg); H(exec_ldr16_reg); H(exec_ldr32_reg); H(exec_ldr64_reg);
+H(exec_str8_reg); H(exec_str16_reg); H(exec_str32_reg); H(exec_str64_reg);
 #undef H
 
 /* --- exception.c ---------------------------------------------------- */
@@ -96,11 +126,14 @@ struct arm64_tlb_entry *arm64_tlb_fill(struct arm64_cpu *cpu, uint64_t va,
 /* The TLBI operation encoded by SYS op1=0, CRn=8, @crm, @op2 with Xt. */
 bool arm64_tlbi(struct arm64_cpu *cpu, unsigned int crm, unsigned int op2,
 		uint64_t xt);
-/* Forget the fetch page (translation state changed). */
+/* Forget the fetch page and the last load and store pages (translation
+ * state, EL or the checks a data access needs changed). */
 static inline void arm64_fetch_invalidate(struct arm64_cpu *cpu)
 {
 	cpu->fetch_va = ARM64_TLB_INVALID;
 	cpu->fetch_host = NULL;
+	cpu->ld_page = cpu->st_page = ARM64_TLB_INVALID;
+	cpu->slow = true;	/* a running block must look again */
 }
 
 static inline struct arm64_tlb_entry *arm64_tlb_slot(struct arm64_cpu *cpu,
@@ -154,23 +187,20 @@ static inline void wr_x(struct arm64_cpu *cpu, unsigned int r, uint64_t v,
 	cpu->x[r] = sf ? v : (uint32_t)v;
 }
 
-/* Evaluate condition @cond (0-15) against NZCV. */
+/*
+ * Evaluate condition @cond (0-15) against NZCV (ConditionHolds() in the
+ * Arm ARM): bit NZCV of holds[cond]. Pairs: EQ/NE Z; CS/CC C; MI/PL N;
+ * VS/VC V; HI/LS C && !Z; GE/LT N == V; GT/LE N == V && !Z; AL, NV
+ * always. The odd member of each pair is the even one negated.
+ */
 static inline bool arm64_cond(uint32_t nzcv, unsigned int cond)
 {
-	bool n = nzcv >> 31 & 1, z = nzcv >> 30 & 1, c = nzcv >> 29 & 1,
-	     v = nzcv >> 28 & 1, r;
+	static const uint16_t holds[16] = {
+		0xf0f0, 0x0f0f, 0xcccc, 0x3333, 0xff00, 0x00ff, 0xaaaa, 0x5555,
+		0x0c0c, 0xf3f3, 0xaa55, 0x55aa, 0x0a05, 0xf5fa, 0xffff, 0xffff,
+	};
 
-	switch (cond >> 1) {
-	case 0: r = z; break;
-	case 1: r = c; break;
-	case 2: r = n; break;
-	case 3: r = v; break;
-	case 4: r = c && !z; break;
-	case 5: r = n == v; break;
-	case 6: r = n == v && !z; break;
-	default: return true;	/* AL, NV */
-	}
-	return (cond & 1) ? !r : r;
+	return holds[cond & 15] >> (nzcv >> 28) & 1;
 }
 
 static inline uint64_t sext(uint64_t v, unsigned int bits)

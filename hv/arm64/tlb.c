@@ -16,6 +16,8 @@
  *   s1_mask  size of the stage-1 mapping - 1, so that TLBI by VA removes
  *            every piece of a block; while any entry holds a piece of a
  *            block (tlb_has_large), TLBI by VA scans the whole array
+ * The fetch page and the last load and store pages (cpu.h) are copies
+ * of entries: a fill or a flush forgets them.
  * Caching only after a successful walk and dropping entries more often
  * than asked is what the architecture allows a TLB to do; what it does
  * not allow, and what we never do, is keeping an entry a TLBI removed.
@@ -64,6 +66,8 @@ struct arm64_tlb_entry *arm64_tlb_fill(struct arm64_cpu *cpu, uint64_t va,
 
 	if (x->s1_shift > PAGE_SHIFT)
 		cpu->tlb_has_large = true;
+	/* the last load and store pages mirror TLB entries: this may be one */
+	cpu->ld_page = cpu->st_page = ARM64_TLB_INVALID;
 	e->va = page;
 	e->ipa = x->ipa & PAGE_MASK;
 	e->s1_mask = (1ull << x->s1_shift) - 1;
