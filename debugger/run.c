@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debugger/gdbstub/server.h"
 #include "debugger/image.h"
 #include "debugger/options.h"
 #include "debugger/run.h"
@@ -68,9 +69,12 @@ int cmd_run(struct quadrant_opts *o)
 	int status, ret;
 
 	if (o->gdb) {
-		fprintf(stderr, "quadrant: --gdb: the GDB stub is not built "
-			"yet\n");
-		return QSTATUS_USAGE;
+		int st;
+
+		hv_log_set_sink(log_to_stderr, NULL);
+		st = gdb_run(o);
+		hv_log_set_sink(NULL, NULL);
+		return st;
 	}
 	image = image_read(o->image, &len);
 	if (!image)

@@ -70,6 +70,13 @@ struct vcpu_ops {
 	int (*translate)(struct vcpu *vcpu, gva_t gva, uint32_t access,
 			 struct walk_record *rec);
 	/*
+	 * Under a shadow MMU: the walk the hardware makes of the shadow
+	 * tables for the same access, as a peek (no exit). NULL elsewhere.
+	 * Fills @rec; returns 0 or -EINVAL when there are no shadow tables.
+	 */
+	int (*shadow_peek)(struct vcpu *vcpu, gva_t gva, uint32_t access,
+			   struct walk_record *rec);
+	/*
 	 * The register file for the tools: a fixed table (index = GDB
 	 * register number), and get/set by index. Return 0 or -EINVAL.
 	 * set_reg of a control register takes effect as the architecture
@@ -193,6 +200,13 @@ struct vm {
 	gpa_t ram_gpa;		/* guest-physical base of RAM */
 	hpa_t ram_hpa;		/* its place in the arena */
 	void *mmu;		/* the hypervisor MMU (tdp, shadow, stage-2) */
+	/*
+	 * A tool (debugger, GDB) wrote guest RAM behind the CPU's back: the
+	 * hypervisor MMU drops what depends on the old bytes (the shadow
+	 * MMU zaps the shadow pages of a guest table written so). NULL when
+	 * the MMU keeps nothing derived from guest memory.
+	 */
+	void (*tool_wrote)(struct vm *vm, gpa_t gpa, uint64_t len);
 	struct vcpu *vcpu;	/* one vCPU for now */
 	/* A device asks the run loop to stop after this instruction. */
 	bool stop_requested;
@@ -215,6 +229,14 @@ void vm_flush_tlbs(struct vm *vm);
 
 /* Host pointer for guest-physical RAM [gpa, gpa+len) within one slot. */
 void *vm_gpa_to_hva(struct vm *vm, gpa_t gpa, uint64_t len);
+
+/*
+ * The tools' view of guest-physical memory: copy page by page through
+ * the memslots, stopping at the first hole; writes are reported to
+ * vm->tool_wrote. Returns the number of bytes done.
+ */
+size_t vm_tool_access_gpa(struct vm *vm, gpa_t gpa, void *buf, size_t len,
+			  bool write);
 
 /* Copy to/from guest-physical RAM. Returns 0 or -EFAULT (not all RAM). */
 int vm_write_gpa(struct vm *vm, gpa_t gpa, const void *src, uint64_t len);
