@@ -195,6 +195,73 @@ static int cmd_until(struct session *s, struct cmd_args *a)
 	return session_until(s, &f);
 }
 
+/*
+ * step-fault: `until` any fault the machine can take, whichever MMU it
+ * has: the guest's #PF, a shadow-MMU or EPT fault, an arm64 stage-2
+ * fault, or a stage-1 abort taken to EL1. One filter names one kind or
+ * group, so this waits with its own event subscriber, which only
+ * compares and asks the VM to stop (as the session's own does).
+ */
+static const char *const fault_kind_names[] = {
+	"page_fault", "shadow_page_fault", "ept_violation", "guest_fault",
+	"access_fault", "arm64_exception",
+};
+
+struct fault_wait {
+	struct session *s;
+	int kinds[ARRAY_SIZE(fault_kind_names)];
+	int arm64_exc;
+	bool hit;
+	struct hv_event ev;
+};
+
+static void fault_wait_cb(void *opaque, const struct hv_event *ev)
+{
+	struct fault_wait *w = opaque;
+	bool match = false;
+
+	if (w->hit || !w->s->running)
+		return;
+	for (unsigned int i = 0; i < ARRAY_SIZE(w->kinds); i++)
+		match |= w->kinds[i] >= 0 && ev->kind == w->kinds[i];
+	/* arm64 exceptions: only the aborts (EC 0x20/0x21, 0x24/0x25). */
+	if (match && (int)ev->kind == w->arm64_exc &&
+	    (ev->a[0] & ~0x5ull) != 0x20)
+		match = false;
+	if (!match)
+		return;
+	w->hit = true;
+	w->ev = *ev;
+	vm_request_stop(&w->s->m->vm, VCPU_EXIT_STOP, 0, "fault");
+}
+
+static int cmd_step_fault(struct session *s, struct cmd_args *a)
+{
+	struct fault_wait w = { .s = s };
+	char line[256];
+	int sub, ret;
+
+	if (a->argc > 1)
+		return session_error(s, "step-fault takes no arguments (for "
+				     "one kind, 'until KIND')");
+	for (unsigned int i = 0; i < ARRAY_SIZE(w.kinds); i++)
+		w.kinds[i] = event_kind_by_name(fault_kind_names[i]);
+	w.arm64_exc = event_kind_by_name("arm64_exception");
+	sub = event_subscribe(&s->m->vm.events, fault_wait_cb, &w);
+	if (sub < 0)
+		return session_error(s, "no event subscriber slot left");
+	ret = session_continue(s);
+	event_unsubscribe(&s->m->vm.events, sub);
+	/* Stopped for another reason first: withdraw our stop request. */
+	if (w.hit && s->last.reason != STOP_REQUEST)
+		s->m->vm.stop_requested = false;
+	if (!ret && w.hit && s->last.reason == STOP_REQUEST) {
+		event_format(&w.ev, line, sizeof(line));
+		session_printf(s, "   %s\n", line);
+	}
+	return ret;
+}
+
 /* --- breakpoints --------------------------------------------------------------- */
 
 static int cmd_break(struct session *s, struct cmd_args *a)
@@ -484,6 +551,13 @@ static const struct command base_commands[] = {
 	  "  until cr cr=3               the next CR3 write\n"
 	  "  until tlb                   the next TLB flush or invlpg",
 	  "until page_fault", cmd_until, complete_until, false },
+	{ "step-fault", "sf", CMD_CAT_RUN, "step-fault",
+	  "run to the next fault of any kind and show it",
+	  "Stops after the first guest #PF, shadow-MMU fault or EPT\n"
+	  "violation (x86), or stage-2 fault or stage-1 abort (arm64),\n"
+	  "whichever this machine has, with the event that reported it.\n"
+	  "For one kind only, use 'until KIND'.",
+	  "step-fault", cmd_step_fault, NULL, false },
 	{ "break", "b br", CMD_CAT_BREAK,
 	  "break [gva] ADDR | gpa ADDR | icount [+]N | event FILTER",
 	  "stop at code, at a guest-physical address, at an instruction "
@@ -545,17 +619,28 @@ static const struct command base_commands[] = {
 	{ "tdp", NULL, CMD_CAT_MMU, "tdp [START [END]]",
 	  "dump the hypervisor's TDP (EPT) tables for gpa [START, END)",
 	  NULL, "tdp 0 0x200000", inspect_tdp, NULL, false },
-	{ "sp", NULL, CMD_CAT_MMU, "sp [GFN]",
-	  "list the shadow pages (role, gfn, quadrant, unsync)", NULL, "sp",
-	  NULL, NULL, false },
+	{ "sp", NULL, CMD_CAT_MMU, "sp [ID | gfn GFN]",
+	  "list the shadow pages with their roles, or dump one",
+	  "Each line: #ID, the guest table's gfn, the shadow table (spt,\n"
+	  "host-physical), the role decoded (l level, q quadrant, 4b/8b\n"
+	  "guest PTEs, direct, access u/w/x, wp, nx, ...), UNSYNC,\n"
+	  "unsync_children, root_count and the number of parent SPTEs.\n"
+	  "'sp ID' dumps that page: its parents and every SPTE (a child\n"
+	  "page, or the host page and guest frame it maps, with rights:\n"
+	  "u/s, w/r (p: writable but write-protected), x/-).",
+	  "sp 3", inspect_sp, NULL, false },
 	{ "s2", NULL, CMD_CAT_MMU, "s2 [START [END]]",
 	  "dump the arm64 stage-2 tables for ipa [START, END)",
 	  "The first level may be several concatenated tables: the dump\n"
 	  "says how many, as VTCR_EL2's start level and T0SZ imply.",
 	  "s2 0x40000000 0x40400000", inspect_s2, NULL, false },
 	{ "mmu", NULL, CMD_CAT_MMU, "mmu audit",
-	  "check the shadow tables against the guest's tables", NULL,
-	  "mmu audit", NULL, NULL, false },
+	  "check the shadow tables against the guest's tables",
+	  "Every present SPTE must translate as the guest walk composed\n"
+	  "with the memslots, with rights no wider than the guest's; no\n"
+	  "guest page table may be mapped writable unless its shadow page\n"
+	  "is unsync; parents, rmaps and unsync bits must agree.",
+	  "mmu audit", inspect_mmu, NULL, false },
 	{ "events", "ev", CMD_CAT_MMU, "events [N] [FILTER]",
 	  "the last N events (default 20), optionally filtered",
 	  "FILTER as in 'help until': a kind, group or group.kind and\n"

@@ -587,6 +587,12 @@ int inspect_walk(struct session *s, struct cmd_args *a)
 	if (ret > 0)
 		session_write(s, SESSION_OUT_TEXT, buf,
 			      strnlen(buf, 64 * 1024));
+	/* Beside the guest's walk, what the hardware walks instead. */
+	if (s->m->vm.cfg.mmu_mode == VM_MMU_SHADOW && v->ops->shadow_peek &&
+	    !v->ops->shadow_peek(v, gva, access, rec) &&
+	    walk_record_format(rec, buf, 64 * 1024) > 0)
+		session_write(s, SESSION_OUT_TEXT, buf,
+			      strnlen(buf, 64 * 1024));
 	free(rec);
 	free(buf);
 	return 0;
@@ -604,7 +610,7 @@ void inspect_complete_walk(struct session *s, int argi, char **argv,
 }
 
 /* Call a formatter with a growing buffer, then print what it wrote. */
-static int print_grown(struct session *s,
+int inspect_print_grown(struct session *s,
 		       int (*fn)(struct machine *, uint64_t, uint64_t, char *,
 				 size_t),
 		       uint64_t lo, uint64_t hi)
@@ -668,7 +674,7 @@ static int inspect_tables(struct session *s, struct cmd_args *a,
 		return session_error(s, "%s: empty range [0x%llx, 0x%llx)",
 				     cmd, (unsigned long long)lo,
 				     (unsigned long long)hi);
-	return print_grown(s, s->m->ops->dump_tables, lo, hi);
+	return inspect_print_grown(s, s->m->ops->dump_tables, lo, hi);
 }
 
 int inspect_tdp(struct session *s, struct cmd_args *a)
@@ -691,7 +697,7 @@ int inspect_stats(struct session *s, struct cmd_args *a)
 {
 	if (a->argc > 1)
 		return session_error(s, "stats takes no arguments");
-	return print_grown(s, stats_fn, 0, 0);
+	return inspect_print_grown(s, stats_fn, 0, 0);
 }
 
 int inspect_events(struct session *s, struct cmd_args *a)

@@ -16,8 +16,20 @@ int inspect_disasm(struct session *s, struct cmd_args *a);
 int inspect_walk(struct session *s, struct cmd_args *a);
 int inspect_tdp(struct session *s, struct cmd_args *a);
 int inspect_s2(struct session *s, struct cmd_args *a);
+int inspect_sp(struct session *s, struct cmd_args *a);
+int inspect_mmu(struct session *s, struct cmd_args *a);
 int inspect_events(struct session *s, struct cmd_args *a);
 int inspect_stats(struct session *s, struct cmd_args *a);
+
+/*
+ * Call @fn(machine, @lo, @hi, buf, size), a formatter that returns the
+ * length it needs as snprintf does (or -errno), with a buffer grown
+ * until the text fits; print it. Returns 0 or -errno.
+ */
+int inspect_print_grown(struct session *s,
+			int (*fn)(struct machine *, uint64_t, uint64_t, char *,
+				  size_t),
+			uint64_t lo, uint64_t hi);
 
 /* Print the breakpoint table ("info breakpoints"). */
 void inspect_breakpoints(struct session *s);

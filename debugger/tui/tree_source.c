@@ -245,9 +245,9 @@ static void shadow_sp(struct shadow_mmu *mmu, struct shadow_page *sp,
 	if (tui_tree_add(t, depth, sp->spt, (uint64_t)sp->gfn << 12,
 			 ((uint64_t)sp->gfn << 12) + 4096,
 			 (tables ? TN_CHILDREN : 0) | (sp->unsync ? TN_MARK : 0),
-			 "[%3u] sp L%u quadrant %u gfn 0x%llx%s%s: %u tables, "
-			 "%u leaves (role %s, spt 0x%llx)", index,
-			 sp->role.level, sp->role.quadrant,
+			 "[%3u] sp #%u L%u quadrant %u gfn 0x%llx%s%s: %u "
+			 "tables, %u leaves (role %s, spt 0x%llx)", index,
+			 sp->id, sp->role.level, sp->role.quadrant,
 			 (unsigned long long)sp->gfn,
 			 sp->role.direct ? " direct" : "",
 			 sp->unsync ? " UNSYNC" : "", tables, leaves, role,
