@@ -16,24 +16,7 @@ Q=./quadrant
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-now() { date +%s.%N; }
-
-# best_time CMD...: the fastest of REPS runs, in seconds.
-best_time() {
-	best=""
-	i=0
-	while [ $i -lt "$REPS" ]; do
-		t0=$(now)
-		"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-		t1=$(now)
-		t=$(echo "$t1 - $t0" | bc -l)
-		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then
-			best=$t
-		fi
-		i=$((i + 1))
-	done
-	echo "$best"
-}
+. bench/lib.sh
 
 icount() { # IMAGE [quadrant options]: instructions the image retires
 	img=$1; shift
@@ -73,7 +56,7 @@ for img in loop32 compute32 compute64; do
 		"$(echo "$mq / $me" | bc -l)"
 done
 
-for mmu in tdp; do
+for mmu in tdp shadow; do
 	img=pagetouch64
 	touches=$($Q run $G/$img.elf 2>/dev/null | awk '$1 == "touches" { print $2 }')
 	[ -n "$touches" ] || { echo "bench: $img does not print 'touches N'" >&2; exit 1; }
@@ -84,4 +67,19 @@ for mmu in tdp; do
 	printf '%-28s %8.1f ns/tch %8.1f ns/tch %9.2fx\n' "$img --mmu $mmu" "$nq" "$ne" \
 		"$(echo "$ne / $nq" | bc -l)"
 done
+# The shadow MMU alone (tests/shadow/bench.c, the hypervisor side through
+# the hardware walker, no interpreter): demand faults, and CR3 switches
+# among three address spaces with and without the previous-root cache.
+# QEMU TCG has no shadow MMU to compare with: its column says n/a.
+sb=build/shadow-bench
+if cc -std=gnu11 -Ihv/include -I. -D_GNU_SOURCE -O2 -o "$sb" tests/shadow/bench.c \
+	build/libquadrant.a -lZydis -lZycore -lcapstone -lreadline -lncursesw -lm 2>"$tmp/cc.err"; then
+	"$sb" | while read -r name value unit rest; do
+		printf '%-36s %9s %-10s %8s  %s\n' "$name" "$value" "$unit" "n/a" "$rest"
+	done
+else
+	echo "bench: cannot build $sb: $(head -3 "$tmp/cc.err")" >&2
+fi
+
 bench/tui.sh
+bench/arm64.sh

@@ -15,22 +15,7 @@ IMG=${BENCH_TUI_IMAGE:-$G/compute32.elf}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-now() { date +%s.%N; }
-best_time() {
-	best=""
-	i=0
-	while [ $i -lt "$REPS" ]; do
-		t0=$(now)
-		"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-		t1=$(now)
-		t=$(echo "$t1 - $t0" | bc -l)
-		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then
-			best=$t
-		fi
-		i=$((i + 1))
-	done
-	echo "$best"
-}
+. bench/lib.sh
 
 echo
 echo "debugger and TUI"
