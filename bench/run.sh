@@ -67,6 +67,32 @@ for mmu in tdp shadow; do
 	printf '%-28s %8.1f ns/tch %8.1f ns/tch %9.2fx\n' "$img --mmu $mmu" "$nq" "$ne" \
 		"$(echo "$ne / $nq" | bc -l)"
 done
+# Shadow faults per second on the demand-paging guest: the first pass
+# of pagetouch64 faults on every page, whole run time.
+faults=$($Q run --mmu shadow --stats $G/pagetouch64.elf 2>&1 >/dev/null |
+	awk '$1 == "shadow_faults" { print $2 }')
+tq=$(best_time $Q run --mmu shadow $G/pagetouch64.elf)
+printf '%-28s %9.0f f/s %14s %10s  (%s faults in %.3fs)\n' \
+	"pagetouch64 shadow faults" "$(echo "$faults / ($tq - $q0)" | bc -l)" \
+	"n/a" "-" "$faults" "$(echo "$tq - $q0" | bc -l)"
+
+# CR3 switches among three address spaces, each followed by 8 reads
+# (cr3switch64), under TDP, under shadow with and without the
+# previous-root cache, and under QEMU.
+img=cr3switch64
+sw=$($Q run $G/$img.elf 2>/dev/null | awk '$1 == "switches" { print $2 }')
+[ -n "$sw" ] || { echo "bench: $img does not print 'switches N'" >&2; exit 1; }
+te=$(best_time tests/guests/qemu-run.sh $G/$img.elf)
+ne=$(echo "($te - $e0) * 1000000000 / $sw" | bc -l)
+for args in "--mmu tdp" "--mmu shadow" "--mmu shadow --no-prev-roots"; do
+	# shellcheck disable=SC2086
+	tq=$(best_time $Q run $args $G/$img.elf)
+	nq=$(echo "($tq - $q0) * 1000000000 / $sw" | bc -l)
+	label=$(echo "$args" | sed 's/--mmu //; s/--no-prev-roots/no cache/')
+	printf '%-28s %8.0f ns/sw %8.0f ns/sw %9.2fx\n' "$img $label" "$nq" "$ne" \
+		"$(echo "$ne / $nq" | bc -l)"
+done
+
 # The shadow MMU alone (tests/shadow/bench.c, the hypervisor side through
 # the hardware walker, no interpreter): demand faults, and CR3 switches
 # among three address spaces with and without the previous-root cache.

@@ -25,13 +25,15 @@ void options_usage(FILE *out)
 "options:\n"
 "  --mmu tdp|shadow     x86 hypervisor MMU (default tdp)\n"
 "  --mem SIZE           guest RAM, e.g. 128M, 1G (default 128M)\n"
-"  --ipa-bits N         arm64 stage-2 input size, 32..48\n"
-"  --granule 4k|16k|64k arm64 stage-2 granule\n"
+"  --ipa-bits N         arm64 stage-2 input size, 32..48 (default 40)\n"
+"  --granule 4k|16k|64k arm64 stage-2 granule (default 4k)\n"
 "  --trace FILE         write every MMU/CPU event, one per line\n"
 "  --stats              print counters to stderr at exit\n"
 "  --serial FILE        guest console to FILE instead of stdout\n"
+"  --no-prev-roots      x86 shadow: no previous-root cache, so every\n"
+"                       CR3 load builds or looks up its root afresh\n"
 "  --strict             stop on an unimplemented instruction\n"
-"                       (default: #UD in the guest, logged once)\n"
+"                       (default: #UD / UNDEFINED in the guest, logged once)\n"
 "  --max-insns N        stop after N instructions (status 10)\n"
 "  --gdb [ADDR:]PORT    GDB remote stub (127.0.0.1 unless ADDR)\n"
 "  -S                   with --gdb: wait for GDB before the first insn\n"
@@ -40,9 +42,9 @@ void options_usage(FILE *out)
 "  -h, --help           this text\n"
 "\n"
 "exit status: the guest's (v << 1) | 1 when it writes v to port 0xf4;\n"
-"0 on a triple fault (as QEMU -no-reboot); 2 bad usage or image;\n"
-"4 guest halted for ever; 6 --strict stop; 8 internal error;\n"
-"10 --max-insns reached.\n", out);
+"0 on a triple fault (as QEMU -no-reboot) or PSCI SYSTEM_OFF;\n"
+"2 bad usage or image; 4 guest halted for ever; 6 --strict stop;\n"
+"8 internal error; 10 --max-insns reached.\n", out);
 }
 
 bool options_parse_size(const char *s, uint64_t *bytes)
@@ -169,6 +171,8 @@ int options_parse(struct quadrant_opts *o, int argc, char **argv)
 			o->serial_path = v;
 		} else if (!strcmp(a, "--stats")) {
 			o->stats = true;
+		} else if (!strcmp(a, "--no-prev-roots")) {
+			o->machine.no_prev_roots = true;
 		} else if (!strcmp(a, "--strict")) {
 			o->machine.strict = true;
 		} else if (is_opt(a, "--max-insns")) {
@@ -195,6 +199,10 @@ int options_parse(struct quadrant_opts *o, int argc, char **argv)
 		}
 #undef VALUE
 	}
+	if (o->machine.no_prev_roots &&
+	    !(o->machine.mmu_given && o->machine.mmu == VM_MMU_SHADOW))
+		return bad("%s is for the x86 shadow MMU: add --mmu shadow",
+			   "--no-prev-roots");
 	if (!o->image)
 		return bad("%s: which image? (quadrant COMMAND [OPTIONS] IMAGE)",
 			   o->command);

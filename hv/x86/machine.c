@@ -142,6 +142,8 @@ int x86_machine_create(struct machine **out, const uint8_t *image,
 		}
 		xm->m.vm.mmu = xm->shadow;
 		xm->m.vm.tool_wrote = shadow_tool_wrote;
+		if (opts->no_prev_roots)
+			shadow_mmu_set_prev_roots(xm->shadow, false);
 	} else {
 		xm->tdp = tdp_mmu_create(&xm->m.vm);
 		if (!xm->tdp) {

@@ -40,11 +40,26 @@ expect 2 "--mmu must be" -- run --mmu ept "$good"
 expect 2 "--mem wants" -- run --mem 12Q "$good"
 expect 2 "unknown option" -- run --frob "$good"
 expect 2 "needs a value" -- run "$good" --trace
+expect 2 "--no-prev-roots is for the x86 shadow MMU" -- run --no-prev-roots "$good"
+expect 2 "--granule must be" -- run --granule 8k "$good"
+expect 2 "--ipa-bits must be" -- run --ipa-bits 52 "$good"
 if [ -f "$good" ]; then
 	head -c 3000 "$good" > "$tmp/trunc.elf"
 	expect 2 "truncated|outside|no multiboot" -- run "$tmp/trunc.elf"
 	expect 2 "cannot write trace" -- run --trace /nonexistent/dir/t "$good"
 else
 	skip "guest images not built; truncated-image checks need $good"
+fi
+# The README shows `quadrant --help` from "usage:" to "this text":
+# it must be what the binary prints.
+if [ -x ./quadrant ]; then
+	./quadrant --help 2>&1 | sed -n '/^usage:/,/this text$/p' >"$tmp/help"
+	sed -n '/^usage: quadrant/,/this text$/p' README.md >"$tmp/readme"
+	if [ -s "$tmp/help" ] && cmp -s "$tmp/help" "$tmp/readme"; then
+		ok "README shows the options quadrant --help prints"
+	else
+		not_ok "README and quadrant --help differ:"
+		diff "$tmp/readme" "$tmp/help" | sed 's/^/#   /' | head -20
+	fi
 fi
 tier_end

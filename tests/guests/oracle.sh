@@ -8,7 +8,7 @@
 # Without --update, each guest's serial output must also equal
 # expected/x86/NAME.txt byte for byte. With --update, the output of every
 # passing run is saved there instead. NAMEs default to every image in
-# guests/build/x86 except the benchmarks (loop32, pagetouch64), which
+# guests/build/x86 except the benchmarks (loop32, pagetouch64, cr3switch64), which
 # only report timing-free checks but take longer than a test should.
 #
 # Environment: GUEST_DIR (default guests/build/x86), QEMU, QEMU_TIMEOUT.
@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 guest_dir=${GUEST_DIR:-$root/guests/build/x86}
 expected_dir=$here/expected/x86
-benchmarks="loop32 pagetouch64"
+benchmarks="loop32 pagetouch64 cr3switch64"
 
 update=0
 if [ "${1:-}" = "--update" ]; then

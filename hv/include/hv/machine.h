@@ -14,6 +14,7 @@ struct machine_opts {
 	bool mmu_given;		/* the user chose --mmu */
 	uint64_t ram_bytes;	/* 0: the default, 128 MiB */
 	bool strict;
+	bool no_prev_roots;	/* x86 shadow: no previous-root cache */
 	unsigned int ipa_bits;	/* arm64, 0: default */
 	unsigned int granule;	/* arm64 stage-2 granule bytes, 0: 4 KiB */
 	console_sink_fn console;
