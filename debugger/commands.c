@@ -548,7 +548,10 @@ static const struct command base_commands[] = {
 	  "  until page_fault            the next guest #PF\n"
 	  "  until exit                  the next VM exit of any kind\n"
 	  "  until tdp.ept_violation     the next EPT violation\n"
-	  "  until cr cr=3               the next CR3 write\n"
+	  "  until cr cr=3               the next CR3 write (x86)\n"
+	  "  until sysreg_write reg=3    the next TTBR0_EL1 write (arm64;\n"
+	  "                              reg: 1 SCTLR 2 TCR 3 TTBR0 4 TTBR1\n"
+	  "                              5 MAIR 6 VBAR 7 CONTEXTIDR)\n"
 	  "  until tlb                   the next TLB flush or invlpg",
 	  "until page_fault", cmd_until, complete_until, false },
 	{ "step-fault", "sf", CMD_CAT_RUN, "step-fault",
@@ -587,9 +590,14 @@ static const struct command base_commands[] = {
 	  "enable breakpoints N... (all without arguments)", NULL,
 	  "enable 2", cmd_enable, NULL, false },
 	{ "info", "i", CMD_CAT_INSPECT,
-	  "info breakpoints|registers|machine",
-	  "list breakpoints, show registers, or describe the machine",
-	  NULL, "info breakpoints", inspect_info, inspect_complete_info,
+	  "info breakpoints|registers|machine|tlb",
+	  "list breakpoints, show registers, describe the machine, or "
+	  "show the TLB",
+	  "info tlb lists the vCPU's software TLB: each cached page with\n"
+	  "the address it translates to and the rights cached (x86: one\n"
+	  "TLB for supervisor and one for user accesses; arm64: tagged by\n"
+	  "VMID and ASID).",
+	  "info tlb", inspect_info, inspect_complete_info,
 	  false },
 	{ "registers", "r reg regs", CMD_CAT_INSPECT, "registers [NAME...]",
 	  "show all registers, or some, control registers bit by bit",

@@ -204,10 +204,21 @@ static void info_machine(struct session *s)
 		       (unsigned long long)event_oldest(&vm->events));
 }
 
+static int tlb_fn(struct machine *m, uint64_t lo, uint64_t hi, char *buf,
+		  size_t size)
+{
+	struct vcpu *v = m->vm.vcpu;
+
+	if (!v->ops->format_tlb)
+		return snprintf(buf, size, "this CPU shows no TLB\n");
+	return v->ops->format_tlb(v, buf, size);
+}
+
 int inspect_info(struct session *s, struct cmd_args *a)
 {
 	static const char *const subs[] = { "breakpoints", "registers",
-					    "machine", "watchpoints", NULL };
+					    "machine", "watchpoints", "tlb",
+					    NULL };
 	const char *w = a->argc > 1 ? a->argv[1] : "";
 	const char *match = NULL;
 	size_t n = strlen(w);
@@ -221,12 +232,14 @@ int inspect_info(struct session *s, struct cmd_args *a)
 		}
 	}
 	if (!match)
-		return session_error(s, "info what? breakpoints, registers or "
-				     "machine");
+		return session_error(s, "info what? breakpoints, registers, "
+				     "machine or tlb");
 	if (!strcmp(match, "registers"))
 		return inspect_registers(s, a);
 	if (a->argc > 2)
 		return session_error(s, "usage: info %s", match);
+	if (match[0] == 't')
+		return inspect_print_grown(s, tlb_fn, 0, 0);
 	if (match[0] == 'm')
 		info_machine(s);
 	else
@@ -241,6 +254,7 @@ void inspect_complete_info(struct session *s, int argi, char **argv,
 		add(ctx, "breakpoints");
 		add(ctx, "registers");
 		add(ctx, "machine");
+		add(ctx, "tlb");
 	} else if (!strncmp(argv[1], "registers", strlen(argv[1]))) {
 		inspect_complete_regs(s, add, ctx);
 	}

@@ -301,6 +301,11 @@ static int arm64_vcpu_disasm(struct vcpu *vcpu, gva_t gva, char *buf,
 	return arm64_disasm((struct arm64_cpu *)vcpu, gva, buf, size);
 }
 
+static int arm64_vcpu_format_tlb(struct vcpu *vcpu, char *buf, size_t size)
+{
+	return arm64_tlb_format((struct arm64_cpu *)vcpu, buf, size);
+}
+
 const struct vcpu_ops arm64_vcpu_ops = {
 	.name = "arm64",
 	.run = arm64_run,
@@ -311,6 +316,7 @@ const struct vcpu_ops arm64_vcpu_ops = {
 	.set_reg = arm64_set_reg,
 	.disasm = arm64_vcpu_disasm,
 	.describe_reg = arm64_describe_reg,
+	.format_tlb = arm64_vcpu_format_tlb,
 	.flush_tlb = arm64_flush_tlb,
 	.destroy = arm64_destroy,
 };

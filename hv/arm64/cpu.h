@@ -235,6 +235,8 @@ int arm64_disasm_word(uint32_t word, uint64_t pc, char *buf, size_t size);
 
 /* Flush the software TLB (all VMIDs, all ASIDs). */
 void arm64_tlb_flush_all(struct arm64_cpu *cpu);
+/* The TLB as text for the tools (vcpu_ops.format_tlb). */
+int arm64_tlb_format(struct arm64_cpu *cpu, char *buf, size_t size);
 
 /* PSTATE as SPSR would hold it. */
 uint64_t arm64_get_pstate(const struct arm64_cpu *cpu);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include <hv/arm64/interp.h>
+#include <hv/fmt.h>
 
 enum {
 	R_SP = 31, R_PC = 32, R_CPSR = 33, R_SP_EL0, R_SP_EL1, R_ELR, R_SPSR,
@@ -144,17 +145,12 @@ int arm64_set_reg(struct vcpu *vcpu, unsigned int idx, uint64_t val)
 }
 
 /* Append " NAME" for each set bit of @v named in @names (bit order). */
-static int bits_words(char *buf, size_t size, uint64_t v,
-		      const char *const names[64])
+static void bits_words(struct fmtbuf *fb, uint64_t v,
+		       const char *const names[64])
 {
-	int n = 0;
-
 	for (int b = 63; b >= 0; b--)
 		if ((v >> b & 1) && names[b])
-			n += snprintf((size_t)n < size ? buf + n : NULL,
-				      (size_t)n < size ? size - (size_t)n : 0,
-				      " %s", names[b]);
-	return n;
+			fmt_append(fb, " %s", names[b]);
 }
 
 static const char *esr_ec_name(unsigned int ec)
@@ -212,7 +208,6 @@ int arm64_describe_reg(struct vcpu *vcpu, unsigned int idx, char *buf,
 	};
 	struct arm64_cpu *cpu = (struct arm64_cpu *)vcpu;
 	uint64_t v;
-	int n;
 
 	if (arm64_get_reg(vcpu, idx, &v))
 		return -EINVAL;
@@ -226,13 +221,14 @@ int arm64_describe_reg(struct vcpu *vcpu, unsigned int idx, char *buf,
 				v & PSTATE_I ? 'I' : 'i', v & PSTATE_F ? 'F' : 'f',
 				v & PSTATE_IL ? " IL" : "",
 				m_names[v & 15] ? m_names[v & 15] : "M?");
-	case R_SCTLR:
-		n = snprintf(buf, size, "sctlr_el1 = %#llx [",
-			     (unsigned long long)v);
-		n += bits_words(buf, size, v, sctlr_bits);
-		n += snprintf((size_t)n < size ? buf + n : NULL,
-			      (size_t)n < size ? size - (size_t)n : 0, " ]");
-		return n;
+	case R_SCTLR: {
+		struct fmtbuf fb = fmtbuf_init(buf, size);
+
+		fmt_append(&fb, "sctlr_el1 = %#llx [", (unsigned long long)v);
+		bits_words(&fb, v, sctlr_bits);
+		fmt_append(&fb, " ]");
+		return fmt_result(&fb);
+	}
 	case R_TCR:
 		return snprintf(buf, size,
 				"tcr_el1 = %#llx [T0SZ=%u TG0=%s%s T1SZ=%u TG1=%s%s "
@@ -257,24 +253,22 @@ int arm64_describe_reg(struct vcpu *vcpu, unsigned int idx, char *buf,
 				(unsigned long long)(v & GENMASK(47, 1)));
 	case R_ESR: {
 		unsigned int ec = (unsigned int)(v >> 26) & 0x3f;
+		struct fmtbuf fb = fmtbuf_init(buf, size);
 
-		n = snprintf(buf, size, "esr_el1 = %#llx [EC=%#x %s%s ISS=%#llx",
-			     (unsigned long long)v, ec, esr_ec_name(ec),
-			     v & ESR_IL ? " IL" : "",
-			     (unsigned long long)(v & 0x1ffffff));
+		fmt_append(&fb, "esr_el1 = %#llx [EC=%#x %s%s ISS=%#llx",
+			   (unsigned long long)v, ec, esr_ec_name(ec),
+			   v & ESR_IL ? " IL" : "",
+			   (unsigned long long)(v & 0x1ffffff));
 		if (ec == ESR_EC_DABT_CUR || ec == ESR_EC_DABT_LOW ||
 		    ec == ESR_EC_IABT_CUR || ec == ESR_EC_IABT_LOW)
-			n += snprintf((size_t)n < size ? buf + n : NULL,
-				      (size_t)n < size ? size - (size_t)n : 0,
-				      " FSC=%#x (%s, level %u)%s%s",
-				      (unsigned int)(v & 0x3f),
-				      fsc_name((unsigned int)(v & 0x3f)),
-				      (unsigned int)(v & 3),
-				      v & ESR_WNR ? " WnR" : "",
-				      v & ESR_S1PTW ? " S1PTW" : "");
-		n += snprintf((size_t)n < size ? buf + n : NULL,
-			      (size_t)n < size ? size - (size_t)n : 0, "]");
-		return n;
+			fmt_append(&fb, " FSC=%#x (%s, level %u)%s%s",
+				   (unsigned int)(v & 0x3f),
+				   fsc_name((unsigned int)(v & 0x3f)),
+				   (unsigned int)(v & 3),
+				   v & ESR_WNR ? " WnR" : "",
+				   v & ESR_S1PTW ? " S1PTW" : "");
+		fmt_append(&fb, "]");
+		return fmt_result(&fb);
 	}
 	case R_VTCR: {
 		struct arm64_s2_geom g;

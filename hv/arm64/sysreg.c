@@ -290,15 +290,41 @@ bool arm64_sysreg_read(struct arm64_cpu *cpu, uint32_t key, unsigned int rt,
 	return true;
 }
 
+/* The sysreg_write event's number for @key (events.def), 0: none. */
+static int sysreg_event_id(uint32_t key)
+{
+	switch (key) {
+	case K(3, 0, 1, 0, 0): return 1;	/* sctlr_el1 */
+	case K(3, 0, 2, 0, 2): return 2;	/* tcr_el1 */
+	case K(3, 0, 2, 0, 0): return 3;	/* ttbr0_el1 */
+	case K(3, 0, 2, 0, 1): return 4;	/* ttbr1_el1 */
+	case K(3, 0, 10, 2, 0): return 5;	/* mair_el1 */
+	case K(3, 0, 12, 0, 0): return 6;	/* vbar_el1 */
+	case K(3, 0, 13, 0, 1): return 7;	/* contextidr_el1 */
+	default: return 0;
+	}
+}
+
+static uint64_t sysreg_value(struct arm64_cpu *cpu, const struct sysreg_desc *d)
+{
+	if (d->kind == SR_FIELD)
+		return *(const uint64_t *)((const uint8_t *)cpu + d->off);
+	return d->kind == SR_CONST ? d->val : special_read(cpu, d);
+}
+
 bool arm64_sysreg_write(struct arm64_cpu *cpu, uint32_t key, unsigned int rt,
 			uint64_t val)
 {
 	const struct sysreg_desc *d = sysreg_find(key);
+	int ev = sysreg_event_id(key);
+	uint64_t old = 0;
 
 	if (!d || (d->flags & SR_RO))
 		return false;
 	if (cpu->el == 0 && !el0_gate(cpu, d, rt, false))
 		return false;
+	if (ev)
+		old = sysreg_value(cpu, d);
 	if (d->kind == SR_FIELD) {
 		uint64_t *p = (uint64_t *)((uint8_t *)cpu + d->off);
 
@@ -312,5 +338,8 @@ bool arm64_sysreg_write(struct arm64_cpu *cpu, uint32_t key, unsigned int rt,
 		cpu->asid = arm64_cur_asid(cpu);
 		arm64_fetch_invalidate(cpu);
 	}
+	if (ev)
+		vm_emit(cpu->vm, EV_sysreg_write, -1, ev, old,
+			sysreg_value(cpu, d), cpu->pc);
 	return true;
 }

@@ -31,6 +31,7 @@
  * With one vCPU the inner-shareable forms do what the local ones do.
  */
 #include <hv/arm64/interp.h>
+#include <hv/fmt.h>
 
 #define TCR_A1	BIT(22)
 #define TCR_AS	BIT(36)
@@ -153,4 +154,52 @@ bool arm64_tlbi(struct arm64_cpu *cpu, unsigned int crm, unsigned int op2,
 	vm_emit(cpu->vm, EV_tlbi, -1, crm << 3 | op2, how == TLBI_ALL ||
 		how == TLBI_ASID ? 0 : va, asid, cpu->insn_pc);
 	return true;
+}
+
+/*
+ * The TLB for the tools: one line per valid entry. Rights are EL1's
+ * r/w/x then EL0's; an entry caches one 4 KiB piece of a possibly larger
+ * stage-1 mapping, whose size is shown.
+ */
+int arm64_tlb_format(struct arm64_cpu *cpu, char *buf, size_t size)
+{
+	struct fmtbuf fb = fmtbuf_init(buf, size);
+	unsigned int n = 0;
+
+	fmt_append(&fb, "TLB, %u entries, direct mapped by va page, tagged "
+		   "by VMID and (non-global) ASID:\n", ARM64_TLB_SIZE);
+	for (unsigned int i = 0; i < ARM64_TLB_SIZE; i++) {
+		const struct arm64_tlb_entry *e = &cpu->tlb[i];
+		uint8_t p = e->perm;
+
+		if (e->va == ARM64_TLB_INVALID)
+			continue;
+		n++;
+		fmt_append(&fb, "  [%4u] va %#018llx -> ipa %#llx  el1 %c%c%c "
+			   "el0 %c%c%c  vmid %u ", i,
+			   (unsigned long long)e->va,
+			   (unsigned long long)e->ipa,
+			   (p & ARM64_PERM_R1) ? 'r' : '-',
+			   (p & ARM64_PERM_W1) ? 'w' : '-',
+			   (p & ARM64_PERM_X1) ? 'x' : '-',
+			   (p & ARM64_PERM_R0) ? 'r' : '-',
+			   (p & ARM64_PERM_W0) ? 'w' : '-',
+			   (p & ARM64_PERM_X0) ? 'x' : '-', e->vmid);
+		if (e->global)
+			fmt_append(&fb, "global");
+		else
+			fmt_append(&fb, "asid %u", e->asid);
+		if (e->s1_mask + 1 > 4096) {
+			uint64_t kib = (e->s1_mask + 1) >> 10;
+
+			fmt_append(&fb, "  (piece of a %llu %s mapping)",
+				   (unsigned long long)(kib >= (1u << 20) ? kib >> 20 :
+							kib >= 1024 ? kib >> 10 : kib),
+				   kib >= (1u << 20) ? "GiB" : kib >= 1024 ? "MiB" : "KiB");
+		}
+		fmt_append(&fb, "%s\n", e->mmio ? "  MMIO" : "");
+	}
+	if (!n)
+		fmt_append(&fb, "  (empty)\n");
+	return fmt_result(&fb);
 }

@@ -496,6 +496,11 @@ static int x86_shadow_peek(struct vcpu *vcpu, gva_t gva, uint32_t access,
 	return x86_hw_shadow_peek(&cpu->mmu, &ctx, gva, access, rec);
 }
 
+static int x86_format_tlb(struct vcpu *vcpu, char *buf, size_t size)
+{
+	return x86_tlb_format(to_cpu(vcpu), buf, size);
+}
+
 static void x86_flush(struct vcpu *vcpu)
 {
 	x86_tlb_flush(to_cpu(vcpu), true);
@@ -512,6 +517,7 @@ const struct vcpu_ops x86_vcpu_ops = {
 	.set_reg = x86_set_reg,
 	.disasm = x86_disasm_op,
 	.describe_reg = x86_describe_reg,
+	.format_tlb = x86_format_tlb,
 	.flush_tlb = x86_flush,
 	.destroy = x86_destroy,
 };

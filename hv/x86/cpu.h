@@ -353,6 +353,8 @@ void x86_set_flags(struct x86_cpu *cpu, uint64_t rflags);
 
 /* Flush the software TLB; @global also drops global entries. */
 void x86_tlb_flush(struct x86_cpu *cpu, bool global);
+/* The TLB as text for the tools (vcpu_ops.format_tlb). */
+int x86_tlb_format(struct x86_cpu *cpu, char *buf, size_t size);
 
 /*
  * Copy guest-virtual memory for the debugger (peek: no A/D bits, no

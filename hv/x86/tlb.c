@@ -24,6 +24,8 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include <hv/fmt.h>
+
 #include <hv/x86/interp.h>
 
 static void tlb_entry_clear(struct x86_tlb_entry *e)
@@ -415,4 +417,47 @@ int x86_peek(struct x86_cpu *cpu, gva_t gva, void *dst, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+/*
+ * The TLB for the tools: one line per valid entry, supervisor entries
+ * then user ones (the CPU keeps a TLB per privilege, as the rights
+ * differ). An entry may allow a subset of r, w, x: each right is cached
+ * once an access of that kind has walked successfully.
+ */
+int x86_tlb_format(struct x86_cpu *cpu, char *buf, size_t size)
+{
+	static const char *const name[2] = { "supervisor (CPL 0-2)",
+					     "user (CPL 3)" };
+	struct fmtbuf fb = fmtbuf_init(buf, size);
+
+	for (int u = 0; u < 2; u++) {
+		unsigned int n = 0;
+
+		fmt_append(&fb, "%s TLB, %u entries, direct mapped by gva "
+			   "page:\n", name[u], X86_TLB_SIZE);
+		for (unsigned int i = 0; i < X86_TLB_SIZE; i++) {
+			const struct x86_tlb_entry *e = &cpu->tlb[u][i];
+			uint64_t page = e->tag_r != X86_TLB_INVALID ? e->tag_r :
+					e->tag_x != X86_TLB_INVALID ? e->tag_x :
+					e->tag_w;
+
+			if (page == X86_TLB_INVALID)
+				continue;
+			n++;
+			fmt_append(&fb, "  [%3u] gva %#018llx -> hpa %#llx  %c%c%c%s%s\n",
+				   i, (unsigned long long)page,
+				   (unsigned long long)e->hpa,
+				   e->tag_r == page ? 'r' : '-',
+				   e->tag_w == page ? 'w' :
+				   e->tag_wc == page ? 'c' : '-',
+				   e->tag_x == page ? 'x' : '-',
+				   e->global ? " global" : "",
+				   e->tag_wc == page ? " (writes checked: "
+						       "the page holds code)" : "");
+		}
+		if (!n)
+			fmt_append(&fb, "  (empty)\n");
+	}
+	return fmt_result(&fb);
 }

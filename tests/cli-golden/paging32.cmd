@@ -16,6 +16,8 @@ until page_fault
 registers cr2
 walk $cr2 write
 events 4 fault
+echo == the TLB caches what the CPU has walked so far
+info tlb
 echo == the handler maps a frame; the store is retried and succeeds
 until pagetable_walk addr=$cr2
 walk $cr2

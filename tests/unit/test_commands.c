@@ -197,6 +197,12 @@ Test(commands, every_command_has_help_and_an_example)
 	err_has("help frob", "unknown command");
 }
 
+Test(commands, info_tlb_on_a_cpu_without_one)
+{
+	ok_has("info tlb", "this CPU shows no TLB");
+	ok_has("i t", "this CPU shows no TLB");
+}
+
 Test(commands, mmu_commands_name_the_mmu_they_need)
 {
 	/* The fake machine has none of the hypervisor's tables. */

@@ -98,6 +98,11 @@ struct vcpu_ops {
 	 */
 	int (*describe_reg)(struct vcpu *vcpu, unsigned int idx, char *buf,
 			    size_t size);
+	/*
+	 * The software TLB for the tools (`info tlb`): one line per valid
+	 * entry. Returns the length the whole text needs, as snprintf.
+	 */
+	int (*format_tlb)(struct vcpu *vcpu, char *buf, size_t size);
 	/* Flush the vCPU's TLB (the hypervisor changed its tables). */
 	void (*flush_tlb)(struct vcpu *vcpu);
 	void (*destroy)(struct vcpu *vcpu);
