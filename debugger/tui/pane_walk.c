@@ -31,6 +31,10 @@
 
 struct walk_pane {
 	struct walk_record rec;
+	unsigned int guest_n;	/* rec's steps of the walk proper; under a
+				   shadow MMU the hardware's walk of the
+				   shadow tables follows */
+	bool shadow_miss;	/* ... and it missed: the access exits */
 	bool have;		/* rec is valid */
 	bool have_event;
 	struct hv_event ev;	/* the event that named the address */
@@ -180,6 +184,19 @@ static void walk_refresh(struct tui_pane *p)
 			  s->arch->acc_fetch;
 	walk_record_init(&w->rec, WALK_GUEST, addr, access);
 	v->ops->translate(v, addr, access, &w->rec);
+	w->guest_n = w->rec.nsteps;
+	w->shadow_miss = false;
+	if (s->m->vm.cfg.mmu_mode == VM_MMU_SHADOW && v->ops->shadow_peek) {
+		struct walk_record *sr = malloc(sizeof(*sr));
+
+		if (sr && !v->ops->shadow_peek(v, addr, access, sr)) {
+			for (unsigned int i = 0; i < sr->nsteps &&
+			     w->rec.nsteps < WALK_MAX_STEPS; i++)
+				w->rec.step[w->rec.nsteps++] = sr->step[i];
+			w->shadow_miss = sr->result != WALK_OK;
+		}
+		free(sr);
+	}
 	w->have = true;
 	p->cursor = w->rec.nsteps ? w->rec.nsteps - 1 : 0;
 	w->animating = p->t->animate && w->rec.nsteps > 1;
@@ -270,8 +287,9 @@ static void walk_draw(struct tui_pane *p, struct canvas *c)
 		return;
 	}
 	faulted = r->result == WALK_FAULT || r->result == WALK_NESTED_FAULT;
-	canvas_printf(c, 0, 0, canvas_role(TR_VISITED), "%s: %u ref%s",
-		      w->what, r->nsteps, r->nsteps == 1 ? "" : "s");
+	canvas_printf(c, 0, 0, canvas_role(TR_VISITED), "%s: %u ref%s%s",
+		      w->what, w->guest_n, w->guest_n == 1 ? "" : "s",
+		      r->nsteps > w->guest_n ? ", then the shadow walk" : "");
 	walk_result(w, buf, sizeof(buf));
 	canvas_put(c, 1, 0, canvas_role(faulted ? TR_FAULT : TR_VISITED), buf);
 	body = rows - 2;
@@ -285,7 +303,9 @@ static void walk_draw(struct tui_pane *p, struct canvas *c)
 	for (int i = first; i < (int)r->nsteps && i - first < body; i++) {
 		const struct walk_step *st = &r->step[i];
 		bool nested = step_nested(r, st), cur = i == p->cursor;
-		bool fault_here = faulted && i == (int)r->nsteps - 1;
+		bool fault_here = faulted && i == (int)w->guest_n - 1;
+		bool miss_here = w->shadow_miss && i == (int)r->nsteps - 1 &&
+				 i >= (int)w->guest_n;
 		enum tui_role role = cur ? TR_HILITE : i < p->cursor ?
 				     TR_VISITED : TR_PENDING;
 		int row = 2 + i - first, col;
@@ -322,6 +342,9 @@ static void walk_draw(struct tui_pane *p, struct canvas *c)
 		if (fault_here)
 			canvas_put(c, row, wide ? col + 1 : col,
 				   canvas_role(TR_FAULT), "FAULT");
+		else if (miss_here)
+			canvas_put(c, row, wide ? col + 1 : col,
+				   canvas_role(TR_FAULT), "MISS");
 		else if (st->leaf)
 			canvas_put(c, row, col + 1, canvas_role(role), "leaf");
 	}

@@ -183,6 +183,11 @@ Test(tui_machines, shadow_tree_shows_pages_or_says_why)
 	cr_assert(strstr(text, "PAE root page"), "%s", text);
 	cr_assert(strstr(text, "L2 quadrant 0 gfn 0xc00"), "%s", text);
 	cr_assert(strstr(text, "L2 quadrant 3 gfn 0xc00"), "%s", text);
+	/* The walk pane: the guest's walk, then the hardware's walk of
+	   the shadow tables for the same address, which misses. */
+	cr_assert(strstr(text, "1 ref, then the shadow walk"), "%s", text);
+	cr_assert(strstr(text, "shd   L3 PDPTE[  1]"), "%s", text);
+	cr_assert(strstr(text, "MISS"), "%s", text);
 }
 
 Test(tui_machines, arm64_stage2_concatenated_first_level)
