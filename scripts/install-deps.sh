@@ -6,7 +6,7 @@ set -eu
 
 PKGS="make gcc clang lld llvm pkg-config
 libzydis-dev libcapstone-dev libncurses-dev libreadline-dev libsdl2-dev
-libcriterion-dev gdb-multiarch qemu-system-x86 qemu-system-arm tmux bc"
+libcriterion-dev gdb-multiarch qemu-system-x86 qemu-system-arm tmux bc procps"
 
 missing=""
 for p in $PKGS; do

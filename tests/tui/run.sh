@@ -5,8 +5,9 @@
 # expected string with a timeout (no fixed sleeps).
 #
 #   tests/tui/run.sh          the tier (make guest-tests)
-#   tests/tui/run.sh --docs   also write docs/tui-paging32.txt, the
-#                             README's capture (120x40, after a fault)
+#   tests/tui/run.sh --docs   also write docs/tui-paging32.txt and
+#                             docs/tui-paging32-shadow.txt, the README's
+#                             captures (120x40, after a fault)
 set -u
 . tests/lib.sh
 tier_begin tui
@@ -204,6 +205,12 @@ else
 	# The 32-bit guest's directory, shadowed by PAE directories.
 	check "shadow: the tree shows a shadow page with its quadrant" \
 		"L2 quadrant 3 gfn 0xc00"
+	check "shadow: the walk pane shows the shadow walk after the guest's" \
+		"then the shadow walk"
+	if [ "$DOCS" = 1 ]; then
+		screen > docs/tui-paging32-shadow.txt
+		ok "wrote docs/tui-paging32-shadow.txt"
+	fi
 	quit_clean "shadow"
 fi
 
