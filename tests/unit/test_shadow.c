@@ -501,6 +501,99 @@ Test(shadow, four_level_and_pae_guests)
 	audit_clean();
 }
 
+/*
+ * A recursive (self-referencing) 4-level table, as some kernels build:
+ * PML4[511] points at the PML4 itself, so the tables are reachable as
+ * data at 0xffffff8000000000 + ... . The shadow MMU must write-protect
+ * the PML4 even though it is also mapped as a leaf through itself, and
+ * writes through the recursive window are PTE writes it must emulate.
+ */
+/* The gva whose walk uses PML4/PDPT/PD/PT indices a, b, c, d. */
+#define GVA4(a, b, c, d) (0xffff000000000000ull * ((a) >> 8) |		\
+			  (uint64_t)(a) << 39 | (uint64_t)(b) << 30 |	\
+			  (uint64_t)(c) << 21 | (uint64_t)(d) << 12)
+
+Test(shadow, recursive_tables_are_write_protected_and_emulated)
+{
+	const gva_t pml4_view = GVA4(511, 511, 511, 511);
+	const gva_t pdpt_view = GVA4(511, 511, 511, 0);
+	const gva_t pd_view = GVA4(511, 511, 0, 0);
+	struct x86_xlate out;
+	bool tracked;
+
+	put64(0x30000, 0x31000 | P | RW);
+	put64(0x30000 + 511 * 8, 0x30000 | P | RW);
+	put64(0x31000, 0x32000 | P | RW);
+	put64(0x32000, 0x400000 | P | RW | PS);
+	attach(CR0_PE | X86_CR0_PG | X86_CR0_WP, 0x30000, X86_CR4_PAE,
+	       X86_EFER_LMA | BIT(8) | X86_EFER_NXE);
+	cr_assert_eq(read_ok(0x1234), 0x401234);
+	/* Each table read as data through PML4[511]. */
+	cr_assert_eq(read_ok(pml4_view + 511 * 8), 0x30000 + 511 * 8);
+	cr_assert_eq(read_ok(pdpt_view), 0x31000);
+	cr_assert_eq(read_ok(pd_view), 0x32000);
+	audit_clean();
+	/* A store through the window is a write to a guest table. */
+	cr_assert_eq(xlate(pml4_view + 8, PFERR_WRITE, &out), X86_XLATE_OK);
+	cr_assert(out.flags & X86_XLATE_F_TRACKED, "the PML4 is write-protected");
+	/* PML4[1] -> the same PDPT: 512 GiB up, the same 2 MiB page. */
+	cr_assert_eq(guest_store32(pml4_view + 8, 0x31000 | P | RW, &tracked),
+		     X86_XLATE_OK);
+	cr_assert(tracked);
+	cr_assert_eq(read_ok((1ull << 39) + 0x1234), 0x401234);
+	audit_clean();
+	/* Unmap the 2 MiB page by clearing PD[0] through its view. */
+	cr_assert_eq(guest_store32(pd_view, 0, &tracked), X86_XLATE_OK);
+	cr_assert(tracked, "the PD is a guest table");
+	cr_assert_eq(xlate(0x1234, 0, &out), X86_XLATE_PF);
+	cr_assert_eq(out.pferr, 0, "not present now: %#x", out.pferr);
+	cr_assert_eq(xlate((1ull << 39) + 0x1234, 0, &out), X86_XLATE_PF);
+	audit_clean();
+}
+
+/*
+ * The 32-bit classic: PD[1023] points at the PD, so the page tables
+ * appear at 0xFFC00000 and the PD itself at 0xFFFFF000. The PD is then
+ * shadowed both as a directory (four level-2 pages, quadrants 0-3) and,
+ * reached through PDE 1023, as a page table (two level-1 pages,
+ * quadrants 0 and 1): one guest page, six shadow pages.
+ */
+Test(shadow, recursive_32bit_directory)
+{
+	struct x86_xlate out;
+	bool tracked;
+
+	put32(PD32 + 1023 * 4, (uint32_t)PD32 | P | RW);
+	put32(PD32, (uint32_t)PT32 | P | RW);
+	put32(PT32, (uint32_t)FRAME | P | RW);
+	put32(PT32 + 4, (uint32_t)(FRAME + PAGE_SIZE) | P | RW);
+	attach(CR0_PG32, PD32, X86_CR4_PSE, 0);
+	cr_assert_eq(read_ok(0x10), FRAME + 0x10);
+	cr_assert_eq(read_ok(0xFFFFF000 + 1023 * 4), PD32 + 1023 * 4,
+		     "the PD through itself");
+	cr_assert_eq(read_ok(0xFFC00000), PT32, "PT 0 through the window");
+	/* PDE 1023 (supervisor, writable) covers shadow PDEs 510 and 511
+	   of the quadrant-3 directory: the PD as a page table, both halves. */
+	for (unsigned int q = 0; q < 2; q++)
+		cr_assert_not_null(shadow_find_page(mmu, gpa_to_gfn(PD32),
+						    role32(1, q, ACC_WRITE | ACC_EXEC)),
+				   "the PD shadowed as a page table, quadrant %u", q);
+	audit_clean();
+	/* Remap page 0 to the second frame through the window: a leaf
+	   table, so it may go unsync instead of being emulated; after the
+	   guest's INVLPG the new frame is seen either way. */
+	cr_assert_eq(guest_store32(0xFFC00000, (uint32_t)(FRAME + PAGE_SIZE) |
+				   P | RW, &tracked), X86_XLATE_OK);
+	hw.hooks->invlpg(hw.hooks_opaque, 0);
+	cr_assert_eq(read_ok(0x10), FRAME + PAGE_SIZE + 0x10);
+	audit_clean();
+	/* Clear PDE 0 through the PD's own view: page 0 is gone. */
+	cr_assert_eq(guest_store32(0xFFFFF000, 0, &tracked), X86_XLATE_OK);
+	cr_assert(tracked, "the PD is write-protected");
+	cr_assert_eq(xlate(0x10, 0, &out), X86_XLATE_PF);
+	audit_clean();
+}
+
 /* --- the audit sees corruption ------------------------------------------------- */
 
 Test(shadow, audit_catches_wrong_translations_and_writable_tables)
