@@ -78,4 +78,31 @@ for g in pagingpae paging64; do
 		not_ok "$g fails with the bug build: $(grep -a 'not ok' "$out/$g-bug.out" | head -2)"
 	fi
 done
+
+# 3. the previous-root cache, on and off, on three address spaces
+stat() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
+for mode in cache nocache; do
+	args=""
+	[ "$mode" = nocache ] && args=--no-prev-roots
+	# shellcheck disable=SC2086
+	timeout "$TIMEOUT" ./quadrant run --mmu shadow $args --stats "$G/cr3switch64.elf" \
+		>"$out/cr3-$mode.out" 2>"$out/cr3-$mode.err" </dev/null
+	if [ "$(tail -n 1 "$out/cr3-$mode.out")" != PASS ]; then
+		not_ok "cr3switch64 ($mode) did not pass: $(tail -n 2 "$out/cr3-$mode.out")"
+	fi
+done
+sw=$(stat shadow_root_switches "$out/cr3-cache.err")
+hits=$(stat shadow_prev_root_hits "$out/cr3-cache.err")
+loads_off=$(stat shadow_root_loads "$out/cr3-nocache.err")
+hits_off=$(stat shadow_prev_root_hits "$out/cr3-nocache.err")
+if [ -n "$sw" ] && [ "$sw" -ge 1000 ] && [ "${hits:-0}" -ge $((sw - 10)) ]; then
+	ok "the previous-root cache serves the CR3 switches ($hits of $sw)"
+else
+	not_ok "previous-root cache: $hits hits for $sw switches"
+fi
+if [ "${hits_off:-1}" = 0 ] && [ "${loads_off:-0}" -ge "$sw" ]; then
+	ok "--no-prev-roots: no cache hits, a root load per switch ($loads_off)"
+else
+	not_ok "--no-prev-roots: $hits_off hits, $loads_off root loads for $sw switches"
+fi
 tier_end
