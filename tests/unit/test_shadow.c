@@ -594,6 +594,107 @@ Test(shadow, recursive_32bit_directory)
 	audit_clean();
 }
 
+/*
+ * Garbage for page tables: every entry of a few guest tables random (P
+ * set or not, reserved bits, addresses past the end of RAM, tables that
+ * point at themselves or at each other), walked by random accesses in
+ * each paging mode. Whatever the guest walk says (a #PF with RSVD, MMIO,
+ * a page), the shadow MMU must neither crash nor build a wrong SPTE:
+ * the audit runs every 50 accesses (it walks every SPTE, and garbage
+ * makes many). Deterministic (xorshift).
+ */
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+Test(shadow, garbage_tables_never_crash_or_corrupt)
+{
+	static const struct { uint64_t cr4, efer; gpa_t cr3; } modes[] = {
+		{ X86_CR4_PSE, 0, 0x30000 },			/* 32-bit */
+		{ X86_CR4_PAE, X86_EFER_NXE, 0x30000 },		/* PAE */
+		{ X86_CR4_PAE, X86_EFER_LMA | BIT(8) | X86_EFER_NXE, 0x30000 },
+	};
+	uint64_t seed = 0x243f6a8885a308d3ull;
+
+	for (unsigned int m = 0; m < 3; m++) {
+		/* Eight table pages at 0x30000..0x37000, entries pointing
+		   mostly among them, at RAM, or far past its end. */
+		unsigned int es = m == 0 ? 4 : 8;	/* entry size */
+
+		for (gpa_t t = 0x30000; t < 0x38000; t += es) {
+			uint64_t r = xorshift(&seed), e;
+
+			/* Four levels of garbage rarely all hold: point half
+			   of the 4-level entries back at the tables, no PS. */
+			switch (m == 2 && (r >> 62) ? 0 : r & 3) {
+			case 0: e = 0x30000 + ((r >> 8) & 7) * PAGE_SIZE; break;
+			case 1: e = (r >> 12) & (64 * MiB - 1) & ~0xfffull; break;
+			case 2: e = (r >> 4) & 0x000ffffffffff000ull; break;
+			default: e = r; break;
+			}
+			e |= r & 0xfff;			/* random low bits */
+			if (m == 2 && (r >> 62))
+				e &= ~(uint64_t)PS;
+			if ((r >> 58) & 3)
+				e |= P;			/* mostly present */
+			if ((r >> 60) == 0)
+				e |= X86_PTE_XD;
+			if (es == 4)
+				put32(t, (uint32_t)e);
+			else
+				put64(t, e);
+		}
+		/* PAE: the four PDPTEs must be valid to load CR3 at all. */
+		if (m == 1)
+			for (int i = 0; i < 4; i++)
+				put64(0x30000 + 8 * i, (0x31000 + i * PAGE_SIZE) | P);
+		unsigned int n_ok = 0, n_pf = 0, n_other = 0;
+
+		attach(CR0_PE | X86_CR0_PG | X86_CR0_WP, modes[m].cr3,
+		       modes[m].cr4, modes[m].efer);
+		for (int i = 0; i < 3000; i++) {
+			int ret;
+			uint64_t r = xorshift(&seed);
+			gva_t gva = m == 2 ? GVA4((r >> 9) & 511, (r >> 18) & 511,
+						  (r >> 27) & 511, (r >> 36) & 511)
+					   : (uint32_t)r & ~0xfffu;
+			struct x86_xlate out;
+			bool tracked;
+
+			ctx.cpl = (r >> 50) & 1 ? 3 : 0;
+			if ((r >> 51) & 1)
+				ret = xlate(gva, (r >> 52) & 1 ? PFERR_FETCH : 0, &out);
+			else
+				ret = guest_store32(gva + ((r >> 53) & 0xffc),
+						    (uint32_t)xorshift(&seed), &tracked);
+			ctx.cpl = 0;
+			cr_assert(ret >= 0, "mode %u access %d: error %d", m, i, ret);
+			n_ok += ret == X86_XLATE_OK;
+			n_pf += ret == X86_XLATE_PF;
+			n_other += ret != X86_XLATE_OK && ret != X86_XLATE_PF;
+			if (i % 64 == 0)
+				hw.hooks->invlpg(hw.hooks_opaque, gva);
+			if (i % 500 == 0)
+				shadow_set_regs(mmu, &ctx);	/* a CR3 reload */
+			if (i % 50 == 0)
+				audit_clean();
+		}
+		audit_clean();
+		cr_log_info("garbage mode %u: %u ok, %u #PF, %u other", m, n_ok,
+			    n_pf, n_other);
+		/* The garbage must have exercised both outcomes. */
+		cr_assert(n_ok > 20 && n_pf > 20, "mode %u: %u ok, %u #PF, %u other",
+			  m, n_ok, n_pf, n_other);
+		shadow_mmu_destroy(mmu);
+		mmu = shadow_mmu_create(&vm);
+		cr_assert_not_null(mmu);
+	}
+}
+
 /* --- the audit sees corruption ------------------------------------------------- */
 
 Test(shadow, audit_catches_wrong_translations_and_writable_tables)
