@@ -82,17 +82,7 @@ int cmd_debug(struct quadrant_opts *o)
 		goto out;
 	}
 	status = cli_run(&c, o->script, o->batch);
-	if (trace_close(&trace)) {
-		fprintf(stderr, "quadrant: writing the trace failed\n");
-		if (!status)
-			status = QSTATUS_INTERNAL;
-	}
-	if (o->stats) {
-		char buf[4096];
-
-		machine_format_stats(s.m, buf, sizeof(buf));
-		fputs(buf, stderr);
-	}
+	status = trace_finish(&trace, s.m, o->stats, status);
 out:
 	session_destroy(&s);
 	hv_log_set_sink(NULL, NULL);

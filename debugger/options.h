@@ -6,6 +6,8 @@
 #ifndef DEBUGGER_OPTIONS_H
 #define DEBUGGER_OPTIONS_H
 
+#include <stdio.h>
+
 #include <hv/machine.h>
 
 /* Exit statuses of our own; a guest's isa-debug-exit status is always odd. */

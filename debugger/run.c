@@ -129,17 +129,7 @@ int cmd_run(struct quadrant_opts *o)
 	} else {
 		status = exit_status(&exit);
 	}
-	if (trace_close(&trace)) {
-		fprintf(stderr, "quadrant: writing the trace failed\n");
-		if (!status)
-			status = QSTATUS_INTERNAL;
-	}
-	if (o->stats) {
-		char buf[4096];
-
-		machine_format_stats(m, buf, sizeof(buf));
-		fputs(buf, stderr);
-	}
+	status = trace_finish(&trace, m, o->stats, status);
 out:
 	if (m)
 		machine_destroy(m);

@@ -6,6 +6,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include <hv/machine.h>
+
+#include "debugger/options.h"
 #include "debugger/trace.h"
 
 static void trace_event(void *opaque, const struct hv_event *ev)
@@ -47,4 +50,21 @@ int trace_close(struct trace_writer *t)
 		ret = -EIO;
 	t->fp = NULL;
 	return ret;
+}
+
+int trace_finish(struct trace_writer *t, struct machine *m, bool stats,
+		 int status)
+{
+	if (trace_close(t)) {
+		fprintf(stderr, "quadrant: writing the trace failed\n");
+		if (!status)
+			status = QSTATUS_INTERNAL;
+	}
+	if (stats && m) {
+		char buf[8192];
+
+		machine_format_stats(m, buf, sizeof(buf));
+		fputs(buf, stderr);
+	}
+	return status;
 }

@@ -3,6 +3,7 @@
 #ifndef DEBUGGER_TRACE_H
 #define DEBUGGER_TRACE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <hv/event.h>
@@ -18,5 +19,15 @@ int trace_open(struct trace_writer *t, struct event_ring *ring,
 	       const char *path);
 /* Flush and close. Returns 0 or -EIO if writing failed. */
 int trace_close(struct trace_writer *t);
+
+struct machine;
+
+/*
+ * The end every command shares: close the trace and, with --stats
+ * (@stats), print the machine's counters to stderr. Returns @status, or
+ * QSTATUS_INTERNAL in place of 0 when the trace could not be written.
+ */
+int trace_finish(struct trace_writer *t, struct machine *m, bool stats,
+		 int status);
 
 #endif

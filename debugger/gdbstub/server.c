@@ -393,17 +393,7 @@ int gdb_run(struct quadrant_opts *o)
 	}
 	close(srv->lfd);
 out_trace:
-	if (trace_close(&trace)) {
-		fprintf(stderr, "quadrant: writing the trace failed\n");
-		if (!status)
-			status = QSTATUS_INTERNAL;
-	}
-	if (o->stats) {
-		char buf[4096];
-
-		machine_format_stats(srv->s.m, buf, sizeof(buf));
-		fputs(buf, stderr);
-	}
+	status = trace_finish(&trace, srv->s.m, o->stats, status);
 out_target:
 	gdb_session_target_destroy(&srv->gt);
 out_session:

@@ -429,17 +429,7 @@ int cmd_tui(struct quadrant_opts *o, unsigned int bench_redraw)
 		hv_log_set_sink(NULL, NULL);
 		term_end(t);
 	}
-	if (trace_close(&trace)) {
-		fprintf(stderr, "quadrant: writing the trace failed\n");
-		if (!status)
-			status = QSTATUS_INTERNAL;
-	}
-	if (o->stats) {
-		char buf[4096];
-
-		machine_format_stats(s.m, buf, sizeof(buf));
-		fputs(buf, stderr);
-	}
+	status = trace_finish(&trace, s.m, o->stats, status);
 out_fini:
 	tui_fini(t);
 out:
