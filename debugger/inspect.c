@@ -170,11 +170,6 @@ void inspect_breakpoints(struct session *s)
 		session_printf(s, "No breakpoints.\n");
 }
 
-static const char *const mmu_names[] = {
-	[VM_MMU_TDP] = "tdp", [VM_MMU_SHADOW] = "shadow",
-	[VM_MMU_STAGE2] = "stage-2",
-};
-
 static void info_machine(struct session *s)
 {
 	const struct vm *vm = &s->m->vm;
@@ -184,8 +179,7 @@ static void info_machine(struct session *s)
 	session_printf(s, "machine  %s, mmu %s, %llu MiB RAM at gpa 0x%llx\n",
 		       s->m->ops && s->m->ops->name ? s->m->ops->name :
 		       s->arch->name,
-		       (unsigned int)vm->cfg.mmu_mode < ARRAY_SIZE(mmu_names) ?
-		       mmu_names[vm->cfg.mmu_mode] : "?",
+		       vm_mmu_mode_name(vm->cfg.mmu_mode),
 		       (unsigned long long)(vm->cfg.ram_bytes >> 20),
 		       (unsigned long long)vm->ram_gpa);
 	if (st->reason == STOP_EXITED)

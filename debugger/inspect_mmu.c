@@ -14,11 +14,6 @@
 
 #include "debugger/inspect.h"
 
-static const char *const mmu_name[] = {
-	[VM_MMU_TDP] = "tdp", [VM_MMU_SHADOW] = "shadow",
-	[VM_MMU_STAGE2] = "stage-2",
-};
-
 static struct shadow_mmu *shadow_of(struct session *s, const char *cmd)
 {
 	const struct vm *vm = &s->m->vm;
@@ -26,7 +21,7 @@ static struct shadow_mmu *shadow_of(struct session *s, const char *cmd)
 	if (vm->cfg.mmu_mode != VM_MMU_SHADOW || !vm->mmu) {
 		session_error(s, "%s: this machine has no shadow MMU (its MMU "
 			      "is %s; run with --mmu shadow)", cmd,
-			      mmu_name[vm->cfg.mmu_mode]);
+			      vm_mmu_mode_name(vm->cfg.mmu_mode));
 		return NULL;
 	}
 	return vm->mmu;

@@ -233,7 +233,6 @@ static void draw_status(struct tui *t, struct canvas *c)
 	struct session *s = t->s;
 	const char *img = t->image ? strrchr(t->image, '/') : NULL;
 	const struct vm *vm = &s->m->vm;
-	static const char *const mmu[] = { "tdp", "shadow", "stage-2" };
 	char a[20], state[96];
 
 	img = img ? img + 1 : t->image ? t->image : "";
@@ -249,8 +248,7 @@ static void draw_status(struct tui *t, struct canvas *c)
 	canvas_printf(c, 0, 0, canvas_role(TR_STATUS),
 		      " Quadrant %s/%s %s | pc %s icount %llu | %s",
 		      s->m->ops && s->m->ops->name ? s->m->ops->name : "?",
-		      (unsigned int)vm->cfg.mmu_mode < 3 ?
-		      mmu[vm->cfg.mmu_mode] : "?", img,
+		      vm_mmu_mode_name(vm->cfg.mmu_mode), img,
 		      session_fmt_addr(session_pc(s), a),
 		      (unsigned long long)session_icount(s), state);
 }

@@ -104,3 +104,13 @@ int vm_read_gpa(struct vm *vm, gpa_t gpa, void *dst, uint64_t len)
 	memcpy(dst, src, len);
 	return 0;
 }
+
+const char *vm_mmu_mode_name(enum vm_mmu_mode mode)
+{
+	static const char *const names[] = {
+		[VM_MMU_TDP] = "tdp", [VM_MMU_SHADOW] = "shadow",
+		[VM_MMU_STAGE2] = "stage-2",
+	};
+
+	return (unsigned int)mode < ARRAY_SIZE(names) ? names[mode] : "?";
+}

@@ -73,6 +73,12 @@ static int spte_fmt_describe(uint64_t e, unsigned int depth, char *buf,
 			(e & SPTE_MMU_WRITABLE) && !(e & SPTE_W) ? " wrprot" : "");
 }
 
+/* Both layouts read the same 64-bit SPTEs. */
+#define SPTE_FMT_OPS							\
+	.present = spte_fmt_present, .leaf = spte_fmt_leaf,		\
+	.oa = spte_fmt_oa, .perms = spte_fmt_perms,			\
+	.mk_table = spte_fmt_mk_table, .describe = spte_fmt_describe
+
 const struct pt_format shadow_spte4_format = {
 	.name = "shadow-4level",
 	.depth = 4,
@@ -83,12 +89,7 @@ const struct pt_format shadow_spte4_format = {
 		{ .level = 2, .shift = 21, .bits = 9, .name = "PDE" },
 		{ .level = 1, .shift = 12, .bits = 9, .name = "PTE" },
 	},
-	.present = spte_fmt_present,
-	.leaf = spte_fmt_leaf,
-	.oa = spte_fmt_oa,
-	.perms = spte_fmt_perms,
-	.mk_table = spte_fmt_mk_table,
-	.describe = spte_fmt_describe,
+	SPTE_FMT_OPS,
 };
 
 const struct pt_format shadow_spte_pae_format = {
@@ -100,12 +101,7 @@ const struct pt_format shadow_spte_pae_format = {
 		{ .level = 2, .shift = 21, .bits = 9, .name = "PDE" },
 		{ .level = 1, .shift = 12, .bits = 9, .name = "PTE" },
 	},
-	.present = spte_fmt_present,
-	.leaf = spte_fmt_leaf,
-	.oa = spte_fmt_oa,
-	.perms = spte_fmt_perms,
-	.mk_table = spte_fmt_mk_table,
-	.describe = spte_fmt_describe,
+	SPTE_FMT_OPS,
 };
 
 void shadow_root_table(struct shadow_mmu *mmu, const struct shadow_root *r,

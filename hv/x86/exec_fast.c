@@ -267,26 +267,14 @@ static void movzx_rr8(struct x86_cpu *cpu, const struct x86_insn *in)
 }
 
 /* LEA: the offset, at the address size, then at the operand size. */
-static inline uint64_t lea_offset(const struct x86_cpu *cpu,
-				  const struct x86_op *op)
-{
-	uint64_t a = (uint64_t)op->val;
-
-	if (op->base != NOREG)
-		a += cpu->gpr[op->base];
-	if (op->index != NOREG)
-		a += cpu->gpr[op->index] * op->scale;
-	return a;
-}
-
 static void lea64(struct x86_cpu *cpu, const struct x86_insn *in)
 {
-	cpu->gpr[in->op[0].reg] = lea_offset(cpu, &in->op[1]);
+	cpu->gpr[in->op[0].reg] = x86_ea(cpu, in, &in->op[1]);
 }
 
 static void lea32(struct x86_cpu *cpu, const struct x86_insn *in)
 {
-	cpu->gpr[in->op[0].reg] = (uint32_t)lea_offset(cpu, &in->op[1]);
+	cpu->gpr[in->op[0].reg] = (uint32_t)x86_ea(cpu, in, &in->op[1]);
 }
 
 /* --- jumps: targets were computed at decode time --------------------- */

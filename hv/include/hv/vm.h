@@ -23,6 +23,9 @@ enum vm_mmu_mode {
 	VM_MMU_STAGE2,		/* arm64: stage-2 tables */
 };
 
+/* "tdp", "shadow", "stage-2" (as --mmu and the tools say it), or "?". */
+const char *vm_mmu_mode_name(enum vm_mmu_mode mode);
+
 /* Why vcpu_ops.run returned. Non-negative; host errors are -errno. */
 enum vcpu_exit_reason {
 	VCPU_EXIT_BUDGET,	/* ran the whole budget */
