@@ -4,8 +4,9 @@
  *
  *   x86 --mmu tdp     the TDP MMU's EPT tables, read through hv/pt's
  *                     walker (structured: every entry's range and output)
- *   x86 --mmu shadow  the shadow page hierarchy, once hv/mmu/shadow*
- *                     exists; until then a note says so
+ *   x86 --mmu shadow  the shadow page hierarchy from each root, read
+ *                     through hv/pt's walker: role, quadrant and unsync
+ *                     on every shadow page
  *   arm64             the stage-2 tables, from the machine's dump_tables
  *                     (hv/pt's dump format, parsed back into nodes), the
  *                     initial level's concatenated tables shown as one
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include <hv/arm64/machine.h>
+#include <hv/fmt.h>
 #include <hv/mmu/shadow.h>
 #include <hv/mmu/tdp.h>
 #include <hv/pt.h>
@@ -202,106 +204,127 @@ static bool shadow_applies(const struct session *s)
 }
 
 /*
- * The shadow MMU's queries are weak references: the TUI must not be the
- * one that drags hv/mmu/shadow* into the binary (the x86 machine does,
- * when it builds a shadow MMU). Unlinked, they are NULL and the pane
- * says there is no shadow MMU.
+ * The shadow page hierarchy as the hardware reaches it, walked with
+ * hv/pt over a root's tables: each table is a shadow page, shown with
+ * its role (quadrant included) and unsync state; its leaves are counted,
+ * not listed. A node is added when the walk links its table and its
+ * counts are filled in when the walk leaves it.
  */
-#pragma weak sptep_to_sp
-#pragma weak spte_to_child_sp
-#pragma weak shadow_find_page
-#pragma weak shadow_role_format
+struct shadow_build {
+	struct shadow_mmu *mmu;
+	struct tui_tree *t;
+	int tree_depth0;	/* tree depth of the tables at walk depth 0 */
+	int node[PT_MAX_DEPTH];	/* the shadow page's node per walk depth */
+	struct shadow_page *sp[PT_MAX_DEPTH];
+	unsigned int index[PT_MAX_DEPTH];	/* its index in its parent */
+	unsigned int tables[PT_MAX_DEPTH], leaves[PT_MAX_DEPTH];
+};
 
-static bool shadow_linked(void)
+static void shadow_sp_text(struct shadow_build *b, unsigned int d)
 {
-	return sptep_to_sp && spte_to_child_sp && shadow_find_page;
-}
-
-/*
- * One shadow page and, below it, the shadow pages its SPTEs link, as
- * the hardware would reach them. The role (with the quadrant) and the
- * unsync state are on every node; leaves are counted, not listed.
- */
-static void shadow_sp(struct shadow_mmu *mmu, struct shadow_page *sp,
-		      int depth, unsigned int index, struct tui_tree *t)
-{
-	unsigned int leaves = 0, tables = 0;
+	struct shadow_page *sp = b->sp[d];
+	struct tui_tree_node *n;
+	struct fmtbuf text;
 	char role[96];
 
-	for (unsigned int i = 0; i < SPTE_ENT_PER_PAGE; i++) {
-		uint64_t e = shadow_read_spte(mmu, sp->spt + 8ull * i);
-
-		if (!is_shadow_present_pte(e))
-			continue;
-		if (sp->role.level > 1 && spte_to_child_sp(mmu, e))
-			tables++;
-		else
-			leaves++;
-	}
-	if (shadow_role_format)
-		shadow_role_format(sp->role, role, sizeof(role));
-	else
-		snprintf(role, sizeof(role), "0x%x", sp->role.word);
-	if (tui_tree_add(t, depth, sp->spt, (uint64_t)sp->gfn << 12,
-			 ((uint64_t)sp->gfn << 12) + 4096,
-			 (tables ? TN_CHILDREN : 0) | (sp->unsync ? TN_MARK : 0),
-			 "[%3u] sp #%u L%u quadrant %u gfn 0x%llx%s%s: %u "
-			 "tables, %u leaves (role %s, spt 0x%llx)", index,
-			 sp->id, sp->role.level, sp->role.quadrant,
-			 (unsigned long long)sp->gfn,
-			 sp->role.direct ? " direct" : "",
-			 sp->unsync ? " UNSYNC" : "", tables, leaves, role,
-			 (unsigned long long)sp->spt) < 0 || !tables ||
-	    depth > 6)
+	if (b->node[d] < 0)
 		return;
-	for (unsigned int i = 0; i < SPTE_ENT_PER_PAGE; i++) {
-		uint64_t e = shadow_read_spte(mmu, sp->spt + 8ull * i);
-		struct shadow_page *child;
+	n = &b->t->n[b->node[d]];
+	text = fmtbuf_init(n->text, sizeof(n->text));
+	shadow_role_format(sp->role, role, sizeof(role));
+	fmt_append(&text, "[%3u] sp #%u L%u quadrant %u gfn 0x%llx%s%s: %u "
+		   "tables, %u leaves (role %s, spt 0x%llx)", b->index[d],
+		   sp->id, sp->role.level, sp->role.quadrant,
+		   (unsigned long long)sp->gfn, sp->role.direct ? " direct" : "",
+		   sp->unsync ? " UNSYNC" : "", b->tables[d], b->leaves[d],
+		   role, (unsigned long long)sp->spt);
+	n->flags = (uint16_t)((b->tables[d] ? TN_CHILDREN : 0) |
+			      (sp->unsync ? TN_MARK : 0));
+}
 
-		if (!is_shadow_present_pte(e))
-			continue;
-		child = spte_to_child_sp(mmu, e);
-		if (child && child != sp)
-			shadow_sp(mmu, child, depth + 1, i, t);
+/* The table at walk depth @d is @sp, linked by entry @index. */
+static void shadow_enter(struct shadow_build *b, unsigned int d,
+			 struct shadow_page *sp, unsigned int index)
+{
+	b->sp[d] = sp;
+	b->index[d] = index;
+	b->tables[d] = b->leaves[d] = 0;
+	b->node[d] = sp ? tui_tree_add(b->t, b->tree_depth0 + (int)d, sp->spt,
+				       (uint64_t)sp->gfn << 12,
+				       ((uint64_t)sp->gfn << 12) + 4096, 0, "sp")
+			: -1;
+}
+
+static int shadow_visit(const struct pt_visit_ctx *ctx)
+{
+	struct shadow_build *b = ctx->arg;
+	unsigned int d = ctx->depth;
+	struct shadow_page *child;
+
+	if (!ctx->pt->fmt->present(ctx->old))
+		return 0;
+	/* The shadow page whose table the entry links (a PAE root's
+	   PDPTEs hold P and the address only, so look it up by address). */
+	child = ctx->visit == PT_WALK_LEAF ? NULL :
+		sptep_to_sp(b->mmu, ctx->pt->fmt->oa(ctx->old, d));
+	switch (ctx->visit) {
+	case PT_WALK_TABLE_PRE:
+		if (child && d + 1 < PT_MAX_DEPTH) {
+			b->tables[d]++;
+			shadow_enter(b, d + 1, child, ctx->index);
+		} else {
+			b->leaves[d]++;
+		}
+		return 0;
+	case PT_WALK_TABLE_POST:
+		if (child && d + 1 < PT_MAX_DEPTH)
+			shadow_sp_text(b, d + 1);
+		return 0;
+	default:
+		b->leaves[d]++;
+		return 0;
 	}
 }
 
 static void shadow_root(struct shadow_mmu *mmu, const struct shadow_root *r,
 			const char *label, struct tui_tree *t)
 {
-	struct shadow_page *sp;
+	struct shadow_build b = { .mmu = mmu, .t = t };
+	struct pt_walker w = { .cb = shadow_visit, .arg = &b,
+			       .flags = PT_WALK_LEAF | PT_WALK_TABLE_PRE |
+					PT_WALK_TABLE_POST };
+	struct pt_table pt;
 
 	if (!r->hpa)
 		return;
+	shadow_root_table(mmu, r, &pt);
 	if (r->levels == 4) {
-		sp = sptep_to_sp(mmu, r->hpa);
 		tui_tree_add(t, 0, r->hpa | 2, 0, 0, TN_CHILDREN, "%s: cr3 "
 			     "0x%llx, 4-level root hpa 0x%llx", label,
 			     (unsigned long long)r->pgd,
 			     (unsigned long long)r->hpa);
-		if (sp)
-			shadow_sp(mmu, sp, 1, 0, t);
-		return;
+		b.tree_depth0 = 1;
+		shadow_enter(&b, 0, sptep_to_sp(mmu, r->hpa), 0);
+	} else {
+		/* The PAE root page's PDPTEs link four level-2 pages. */
+		tui_tree_add(t, 0, r->hpa | 2, 0, 0, TN_CHILDREN, "%s: cr3 "
+			     "0x%llx, PAE root page hpa 0x%llx: 4 level-2 "
+			     "roots", label, (unsigned long long)r->pgd,
+			     (unsigned long long)r->hpa);
+		b.tree_depth0 = 0;
+		b.node[0] = -1;
 	}
-	tui_tree_add(t, 0, r->hpa | 2, 0, 0, TN_CHILDREN, "%s: cr3 0x%llx, "
-		     "PAE root page hpa 0x%llx: 4 level-2 roots", label,
-		     (unsigned long long)r->pgd, (unsigned long long)r->hpa);
-	for (unsigned int i = 0; i < 4; i++) {
-		uint64_t e = shadow_read_spte(mmu, r->hpa + 8ull * i);
-
-		/* PDPTEs are P + address only, no SPTE_MMU_PRESENT. */
-		sp = (e & SPTE_P) ? sptep_to_sp(mmu, spte_to_hpa(e)) : NULL;
-		if (sp)
-			shadow_sp(mmu, sp, 1, i, t);
-	}
+	pt_walk(&pt, 0, pt_format_limit(pt.fmt) ? pt_format_limit(pt.fmt)
+						 : ~0ull, &w);
+	shadow_sp_text(&b, 0);
 }
 
 static int shadow_build(struct session *s, struct tui_tree *t)
 {
 	struct shadow_mmu *mmu = s->m->vm.mmu;
 
-	if (!mmu || !shadow_linked()) {
-		snprintf(t->note, sizeof(t->note), "no shadow MMU yet");
+	if (!mmu) {
+		snprintf(t->note, sizeof(t->note), "no shadow MMU");
 		return 0;
 	}
 	shadow_root(mmu, &mmu->root, "root", t);
@@ -324,7 +347,7 @@ static bool shadow_touched(const struct session *s,
 	union shadow_role role;
 
 	*key = 0;
-	if (!mmu || !shadow_linked() || event_group(ev->kind) != EVG_SHADOW)
+	if (!mmu || event_group(ev->kind) != EVG_SHADOW)
 		return false;
 	if (event_field_by_name(ev->kind, "role") == 1) {
 		role.word = (uint32_t)ev->a[1];

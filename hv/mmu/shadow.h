@@ -185,6 +185,14 @@ extern const struct x86_mmu_hooks shadow_mmu_hooks;
 struct shadow_page *shadow_find_page(struct shadow_mmu *mmu, gfn_t gfn,
 				     union shadow_role role);
 
+/*
+ * A pt_table over root @r's shadow tables, for hv/pt's walker and
+ * dumper (4-level, or the PAE layout under a 4-entry root page).
+ */
+struct pt_table;
+void shadow_root_table(struct shadow_mmu *mmu, const struct shadow_root *r,
+		       struct pt_table *pt);
+
 /* The shadow page whose table holds the SPTE at @sptep (sptep_to_sp). */
 struct shadow_page *sptep_to_sp(const struct shadow_mmu *mmu, hpa_t sptep);
 

@@ -132,12 +132,9 @@ uint64_t shadow_make_spte(struct shadow_mmu *mmu, struct shadow_page *sp,
 /* ACC_* of a guest entry (FNAME(gpte_access)). */
 unsigned int shadow_gpte_access(uint64_t gpte, bool nx);
 
-/* The shadow tables as hv/pt formats, and a pt_table for root @r. */
+/* The shadow tables as hv/pt formats (shadow_root_table: shadow.h). */
 extern const struct pt_format shadow_spte4_format;
 extern const struct pt_format shadow_spte_pae_format;
-struct pt_table;
-void shadow_root_table(struct shadow_mmu *mmu, const struct shadow_root *r,
-		       struct pt_table *pt);
 
 /*
  * The address hv/pt walks for @gva: 48 bits for a 4-level root (the

@@ -16,6 +16,7 @@
 #include "debugger/tui/tui.h"
 
 #define PAGING32 "guests/build/x86/paging32.elf"
+#define PAGING64 "guests/build/x86/paging64.elf"
 #define ARM64_MMU39 "guests/build/arm64/mmu39.elf"
 
 static struct session s;
@@ -188,6 +189,20 @@ Test(tui_machines, shadow_tree_shows_pages_or_says_why)
 	cr_assert(strstr(text, "1 ref, then the shadow walk"), "%s", text);
 	cr_assert(strstr(text, "shd   L3 PDPTE[  1]"), "%s", text);
 	cr_assert(strstr(text, "MISS"), "%s", text);
+}
+
+/* A 4-level guest: one level-4 root page, its children below it. */
+Test(tui_machines, shadow_tree_of_a_4_level_guest)
+{
+	open_image(PAGING64, "shadow");
+	tui_key(t, 'f');
+	cr_assert_eq(s.last.reason, STOP_UNTIL, "f reaches a fault: %s",
+		     t->msg);
+	render(50, 160);
+	cr_assert(strstr(text, "4-level root hpa"), "%s", text);
+	cr_assert(strstr(text, "[  0] sp #"), "%s", text);
+	cr_assert(strstr(text, " L4 quadrant 0 gfn 0x"), "%s", text);
+	cr_assert(strstr(text, " L3 quadrant 0 gfn 0x"), "%s", text);
 }
 
 Test(tui_machines, arm64_stage2_concatenated_first_level)
