@@ -373,6 +373,8 @@ int arm64_hw_translate(struct arm64_mmu_hw *hw, const struct arm64_s1_ctx *ctx,
 				.index = (uint16_t)idx, .table_addr = table,
 				.entry_addr = desc_ipa, .entry = desc,
 				.input = va, .leaf = (desc & DESC_VALID) && leaf,
+				.leaf_shift = (desc & DESC_VALID) && leaf ?
+					      (uint8_t)shift : 0,
 			};
 		}
 		if (w.events)

@@ -100,6 +100,8 @@ int arm64_s2_walk(struct arm64_mmu_hw *hw, ipa_t ipa, struct walk_record *rec,
 				.index = (uint16_t)idx, .table_addr = table,
 				.entry_addr = ea, .entry = desc, .input = ipa,
 				.leaf = (desc & S2_DESC_VALID) && leaf,
+				.leaf_shift = (desc & S2_DESC_VALID) && leaf ?
+					      (uint8_t)shift : 0,
 				.perms = WALK_P_READ | WALK_P_WRITE | WALK_P_EXEC,
 			};
 		}

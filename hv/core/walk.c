@@ -172,19 +172,7 @@ static uint64_t walk_leaf_oa(const struct walk_step *s, unsigned int shift)
 	return (s->entry & GENMASK(51, 12) & ~mask) | (s->input & mask);
 }
 
-static unsigned int walk_level_shift(const struct walk_kind_desc *k, int level)
-{
-	/* x86 levels 1..4 and arm64 (4 KiB granule) levels 3..0 */
-	return k->x86 ? 12 + 9 * (level - 1) : 12 + 9 * (3 - level);
-}
-
-/*
- * One step. @leaf_shift, when not 0, is the size of the page the outer
- * walk found: its leaf step uses it (a 32-bit guest's level-2 leaf maps
- * 4 MiB, not the 2 MiB of the PAE and 4-level formats).
- */
-static void wb_step(struct wbuf *b, const struct walk_step *s, int indent,
-		    unsigned int leaf_shift)
+static void wb_step(struct wbuf *b, const struct walk_step *s, int indent)
 {
 	const struct walk_kind_desc *k = &walk_kinds[s->table < ARRAY_SIZE(walk_kinds) ? s->table : 0];
 	size_t start = b->len;
@@ -214,8 +202,7 @@ static void wb_step(struct wbuf *b, const struct walk_step *s, int indent,
 	else
 		wb_printf(b, "nothing");
 	if (s->leaf) {
-		unsigned int shift = leaf_shift ? leaf_shift
-						: walk_level_shift(k, s->level);
+		unsigned int shift = s->leaf_shift ? s->leaf_shift : 12;
 
 		wb_pad(b, start, 10);
 		wb_printf(b, "-> ");
@@ -238,7 +225,7 @@ static void wb_nested(struct wbuf *b, const struct walk_record *rec,
 		  walk_table_name(s->table), what,
 		  (unsigned long long)s->input);
 	for (int i = from; i < to; i++)
-		wb_step(b, &rec->step[i], 8, 0);
+		wb_step(b, &rec->step[i], 8);
 }
 
 static bool walk_step_nested(const struct walk_record *rec,
@@ -360,8 +347,7 @@ int walk_record_format(const struct walk_record *rec, char *buf, size_t size)
 				run = i;
 			continue;
 		}
-		wb_step(&b, &rec->step[i], 2,
-			rec->result == WALK_OK ? rec->page_shift : 0);
+		wb_step(&b, &rec->step[i], 2);
 		if (run >= 0)
 			wb_nested(&b, rec, run, i, "the table entry at");
 		run = -1;

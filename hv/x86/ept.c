@@ -162,6 +162,7 @@ int ept_hw_walk(struct x86_mmu_hw *hw, gpa_t gpa, uint32_t access,
 			s->entry = e;
 			s->input = gpa;
 			s->leaf = leaf;
+			s->leaf_shift = leaf ? (uint8_t)shift : 0;
 		}
 		out->level = (int8_t)level;
 		if (!present) {

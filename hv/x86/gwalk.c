@@ -481,6 +481,7 @@ static int gwalk_walk(struct gwalk *w, struct x86_xlate *out)
 			s->entry = e;
 			s->input = w->gva;
 			s->leaf = (e & X86_PTE_P) && leaf;
+			s->leaf_shift = s->leaf ? l->shift : 0;
 		}
 
 		if (!(e & X86_PTE_P)) {
@@ -617,6 +618,7 @@ static bool gwalk_shadow_once(struct gwalk *w, bool tracked,
 			s->entry = e;
 			s->input = w->gva;
 			s->leaf = (e & X86_PTE_P) && leaf;
+			s->leaf_shift = s->leaf ? l->shift : 0;
 		}
 		if (!(e & X86_PTE_P))
 			return *pferr = pfec, false;

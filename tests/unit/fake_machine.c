@@ -136,6 +136,7 @@ static int fake_translate(struct vcpu *v, gva_t gva, uint32_t access,
 	}
 	st->entry = (gpa & PAGE_MASK) | 0x3;
 	st->leaf = true;
+	st->leaf_shift = 12;
 	st->perms = WALK_P_READ | WALK_P_WRITE;
 	rec->page_shift = 12;
 	rec->perms = st->perms;

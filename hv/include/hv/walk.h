@@ -49,6 +49,9 @@ struct walk_step {
 	uint64_t entry;		/* the entry's value as read (after A/D) */
 	uint64_t input;		/* the address this step translates */
 	bool leaf;		/* entry mapped a page or block */
+	uint8_t leaf_shift;	/* ... of 1 << leaf_shift bytes (the
+				   format decides: 4 MiB for a 32-bit PDE,
+				   32 MiB for a 16 KiB-granule L2 block) */
 };
 
 enum walk_result {
